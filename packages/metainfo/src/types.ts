@@ -1,0 +1,141 @@
+// Types of a parsed torrent: BEP 3 (v1), BEP 52 (v2 file tree and piece layers), hybrids of both,
+// plus the optional keys of BEP 12 (announce-list), BEP 19 (url-list), BEP 27 (private) and
+// BEP 47 (pad files, attributes, symlinks).
+import type { BDict } from '@torrentkit/bencode';
+
+/** Which hash trees a torrent carries: v1 (SHA-1 pieces), v2 (SHA-256 merkle trees) or both. */
+export type TorrentVersion = 'v1' | 'v2' | 'hybrid';
+
+/** One file of a torrent, in the order the torrent lists it. */
+export interface TorrentFile {
+  /**
+   * Path components as stored in the torrent, below the torrent's name for multi-file torrents
+   * (for a single-file torrent: `[name]`). Not safe to join onto a directory: use
+   * {@link sanitizePath} for that.
+   */
+  path: string[];
+  /** Length in bytes. */
+  length: number;
+  /**
+   * Byte offset of the file in the torrent's piece space. For v1 and hybrid torrents this is the
+   * position in the concatenation of all files (pad files included); for v2-only torrents every
+   * file starts on a piece boundary, as BEP 52 requires.
+   */
+  offset: number;
+  /** BEP 47 `attr` string as stored (`''` when absent); the flags below are derived from it. */
+  attr: string;
+  /** BEP 47 pad file (`p`): filler bytes (zeros) that align the next file to a piece boundary. */
+  pad: boolean;
+  /** BEP 47 executable bit (`x`). */
+  executable: boolean;
+  /** BEP 47 hidden file (`h`). */
+  hidden: boolean;
+  /** BEP 47 symlink (`l`); the target is in {@link TorrentFile.symlinkPath}. */
+  symlink: boolean;
+  /** BEP 47 `symlink path` components, relative to the torrent root, when `symlink` is set. */
+  symlinkPath?: string[];
+  /** BEP 52 `pieces root` (32-byte SHA-256 merkle root) of a non-empty file in a v2/hybrid torrent. */
+  piecesRoot?: Uint8Array;
+  /** BEP 47 optional `sha1` of the whole file. */
+  sha1?: Uint8Array;
+  /** BEP 47 optional `mtime` (seconds since the Unix epoch). */
+  mtime?: number;
+}
+
+/** A torrent file parsed and validated by {@link parseTorrent}. */
+export interface ParsedTorrent {
+  /** Which hash trees the torrent carries. */
+  version: TorrentVersion;
+  /** `info.name` (the suggested file or directory name); not sanitised. */
+  name: string;
+  /** `info.piece length` in bytes. */
+  pieceLength: number;
+  /** Number of pieces: `ceil(length / pieceLength)` for v1/hybrid; for v2 the sum over files. */
+  pieceCount: number;
+  /** v1 piece hashes, 20 bytes each, concatenated (`info.pieces`); empty for v2-only torrents. */
+  pieces: Uint8Array;
+  /** Files in torrent order (pad files included, flagged `pad`). */
+  files: TorrentFile[];
+  /** Total size in bytes of all files, pad files included (what a v1 client downloads). */
+  length: number;
+  /** v1 info hash: SHA-1 of the raw `info` bytes, lower-case hex; absent for v2-only torrents. */
+  infoHash?: string;
+  /** v2 info hash: SHA-256 of the raw `info` bytes, lower-case hex; absent for v1-only torrents. */
+  infoHashV2?: string;
+  /** `announce`, the primary tracker URL. */
+  announce?: string;
+  /** BEP 12 `announce-list`: tiers of tracker URLs (empty tiers removed). */
+  announceList: string[][];
+  /** BEP 19 `url-list` web seeds (a single string is returned as a one-element list). */
+  urlList: string[];
+  /** BEP 27 `info.private` set to 1. */
+  private: boolean;
+  /** `info.source` (used by private trackers to make the info hash unique). */
+  source?: string;
+  /** `comment`. */
+  comment?: string;
+  /** `created by`. */
+  createdBy?: string;
+  /** `creation date` in seconds since the Unix epoch. */
+  creationDate?: number;
+  /**
+   * BEP 52 `piece layers`: for every file larger than one piece, its layer of piece hashes
+   * (32 bytes each, concatenated), keyed by the lower-case hex of the file's `pieces root`.
+   */
+  pieceLayers: Map<string, Uint8Array>;
+  /** The decoded top-level dict, unknown keys included. */
+  raw: BDict;
+  /** The decoded `info` dict, unknown keys included. */
+  info: BDict;
+  /** The original bytes of the whole `.torrent` file. */
+  bytes: Uint8Array;
+  /** The original bytes of the `info` dict: what the info hashes are computed from. */
+  infoBytes: Uint8Array;
+}
+
+/**
+ * The fields {@link encodeTorrent} writes. A {@link ParsedTorrent} is one; a builder can pass just
+ * the typed fields. Keys of `raw`/`info` that have no typed field are kept.
+ */
+export interface TorrentInput {
+  version?: TorrentVersion;
+  name: string;
+  pieceLength: number;
+  /** v1 piece hashes (required for v1 and hybrid). */
+  pieces?: Uint8Array;
+  files: ReadonlyArray<TorrentFileInput>;
+  announce?: string;
+  announceList?: ReadonlyArray<ReadonlyArray<string>>;
+  urlList?: ReadonlyArray<string>;
+  private?: boolean;
+  source?: string;
+  comment?: string;
+  createdBy?: string;
+  creationDate?: number;
+  /** v2 piece layers keyed by hex pieces root (required for v2 files larger than one piece). */
+  pieceLayers?: ReadonlyMap<string, Uint8Array>;
+  /** Extra top-level keys to keep (typed fields above win). */
+  raw?: BDict;
+  /** Extra info keys to keep (typed fields above win). */
+  info?: BDict;
+  /**
+   * The original info dict bytes. When present they are written verbatim, so the info hash never
+   * changes on a re-encode; delete it to write the info dict from the typed fields.
+   */
+  infoBytes?: Uint8Array;
+}
+
+/** A file as {@link encodeTorrent} needs it. */
+export interface TorrentFileInput {
+  path: ReadonlyArray<string>;
+  length: number;
+  attr?: string;
+  pad?: boolean;
+  executable?: boolean;
+  hidden?: boolean;
+  symlink?: boolean;
+  symlinkPath?: ReadonlyArray<string>;
+  piecesRoot?: Uint8Array;
+  sha1?: Uint8Array;
+  mtime?: number;
+}
