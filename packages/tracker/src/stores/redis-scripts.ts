@@ -1,0 +1,170 @@
+// Lua scripts of the Redis swarm store. Each announce is one script, so it is atomic across any
+// number of tracker processes sharing the server. Layout, per swarm (hex info hash H, prefix X):
+//   X{H}:p  HASH  peer id (20 raw bytes) -> key digest (4 bytes) .. compact address (6 or 18 bytes)
+//   X{H}:s  ZSET  seeders, score = expiry time (ms)
+//   X{H}:l  ZSET  leechers, score = expiry time (ms)
+//   X{H}:d  STRING completed downloads
+// and two global keys: X:swarms (ZSET info hash -> latest peer expiry) and X:stats (HASH seeders,
+// leechers). Every swarm key also carries a Redis TTL as a backstop, so an abandoned swarm is freed by
+// Redis itself even when no tracker process is left to sweep it.
+import { RedisScript } from './redis-client.ts';
+
+const common = `
+local function purge(P, Z, ST, field, now, limit)
+  local dead = redis.call('ZRANGEBYSCORE', Z, '-inf', now, 'LIMIT', 0, limit)
+  if #dead > 0 then
+    redis.call('ZREM', Z, unpack(dead))
+    redis.call('HDEL', P, unpack(dead))
+    redis.call('HINCRBY', ST, field, -#dead)
+  end
+  return #dead
+end
+`;
+
+/**
+ * KEYS: p, s, l, d, swarms, stats.
+ * ARGV: infoHashHex, peerId, keyDigest(4 bytes), addr(6|18 bytes), seeder(0|1), event, numwant,
+ *       now, expiresAt, keyTtlMs, maxSwarms, maxPeersPerSwarm, withPeerIds(0|1).
+ * Returns {complete, incomplete, downloaded, peers4, peers6, ids4, ids6}, or an error reply
+ * whose message is a TRACKER_ code.
+ */
+export const announceScript = new RedisScript(`${common}
+local P, S, L, D, IDX, ST = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local ih, id, key, addr = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local seeder = ARGV[5] == '1'
+local event = ARGV[6]
+local numwant = tonumber(ARGV[7])
+local now, exp, keyTtl = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+local maxSwarms, maxPeers = tonumber(ARGV[11]), tonumber(ARGV[12])
+local withIds = ARGV[13] == '1'
+
+purge(P, S, ST, 'seeders', now, 64)
+purge(P, L, ST, 'leechers', now, 64)
+
+local old = redis.call('HGET', P, id)
+local wasSeeder = false
+local wasLeecher = false
+if old then
+  wasSeeder = redis.call('ZSCORE', S, id) ~= false
+  wasLeecher = not wasSeeder
+  -- Another client must not move a known peer to a new address unless it proves the same key.
+  local oldKey = string.sub(old, 1, 4)
+  if oldKey ~= key and string.sub(old, 5) ~= addr and oldKey ~= '\\0\\0\\0\\0' then
+    return redis.error_reply('TRACKER_KEY_MISMATCH peer id is registered from another address with another key')
+  end
+end
+
+if event == 'stopped' then
+  if old then
+    redis.call('HDEL', P, id)
+    if wasSeeder then redis.call('ZREM', S, id); redis.call('HINCRBY', ST, 'seeders', -1)
+    else redis.call('ZREM', L, id); redis.call('HINCRBY', ST, 'leechers', -1) end
+  end
+else
+  if not old then
+    if redis.call('HLEN', P) >= maxPeers then
+      return redis.error_reply('TRACKER_SWARM_FULL this swarm has reached its peer limit')
+    end
+    if redis.call('ZSCORE', IDX, ih) == false and redis.call('ZCOUNT', IDX, '(' .. now, '+inf') >= maxSwarms then
+      return redis.error_reply('TRACKER_TOO_MANY_SWARMS the tracker has reached its swarm limit')
+    end
+  end
+  if seeder then
+    redis.call('ZADD', S, exp, id)
+    if wasLeecher then redis.call('ZREM', L, id); redis.call('HINCRBY', ST, 'leechers', -1) end
+    if not wasSeeder then redis.call('HINCRBY', ST, 'seeders', 1) end
+  else
+    redis.call('ZADD', L, exp, id)
+    if wasSeeder then redis.call('ZREM', S, id); redis.call('HINCRBY', ST, 'seeders', -1) end
+    if not wasLeecher then redis.call('HINCRBY', ST, 'leechers', 1) end
+  end
+  redis.call('HSET', P, id, key .. addr)
+  if event == 'completed' and not wasSeeder then redis.call('INCR', D) end
+  redis.call('ZADD', IDX, 'GT', exp, ih)
+  redis.call('ZADD', IDX, 'NX', exp, ih)
+end
+
+local nS = redis.call('ZCOUNT', S, '(' .. now, '+inf')
+local nL = redis.call('ZCOUNT', L, '(' .. now, '+inf')
+local done = tonumber(redis.call('GET', D) or '0')
+
+if nS + nL == 0 then
+  redis.call('DEL', P, S, L)
+  redis.call('ZREM', IDX, ih)
+  if done > 0 then redis.call('PEXPIRE', D, keyTtl) end
+  return {0, 0, done, '', '', '', ''}
+end
+redis.call('PEXPIRE', P, keyTtl); redis.call('PEXPIRE', S, keyTtl); redis.call('PEXPIRE', L, keyTtl)
+if done > 0 then redis.call('PEXPIRE', D, keyTtl) end
+
+-- Random fair sample: draw from seeders and leechers in proportion to their sizes, never the
+-- announcer, and no seeders for a seeding announcer (they have nothing to trade).
+local ids = {}
+if numwant > 0 and event ~= 'stopped' then
+  local poolS = seeder and 0 or nS
+  local poolL = nL
+  local total = poolS + poolL
+  local wantS, wantL
+  if total <= numwant + 1 then
+    wantS, wantL = poolS, poolL
+  else
+    wantS = math.floor(numwant * poolS / total + 0.5)
+    wantL = numwant - wantS
+    if wantL > poolL then wantS = wantS + (wantL - poolL); wantL = poolL end
+    if wantS > poolS then wantL = wantL + (wantS - poolS); wantS = poolS end
+  end
+  local function take(Z, n)
+    if n <= 0 then return end
+    local got = redis.call('ZRANDMEMBER', Z, n + 1)
+    for i = 1, #got do
+      if got[i] ~= id and #ids < numwant then ids[#ids + 1] = got[i] end
+    end
+  end
+  take(S, wantS)
+  take(L, wantL)
+end
+
+local p4, p6, i4, i6 = {}, {}, {}, {}
+if #ids > 0 then
+  local recs = redis.call('HMGET', P, unpack(ids))
+  for i = 1, #recs do
+    local r = recs[i]
+    if r then
+      if #r == 10 then
+        p4[#p4 + 1] = string.sub(r, 5)
+        if withIds then i4[#i4 + 1] = ids[i] end
+      else
+        p6[#p6 + 1] = string.sub(r, 5)
+        if withIds then i6[#i6 + 1] = ids[i] end
+      end
+    end
+  end
+end
+return {nS, nL, done, table.concat(p4), table.concat(p6), table.concat(i4), table.concat(i6)}
+`);
+
+/**
+ * Sweeps swarms whose every peer has expired, and purges expired peers of the rest.
+ * KEYS: swarms, stats. ARGV: prefix, now, limit.
+ * Returns {swarmsFreed, peersRemoved}.
+ */
+export const sweepScript = new RedisScript(`${common}
+local IDX, ST = KEYS[1], KEYS[2]
+local prefix, now, limit = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local dead = redis.call('ZRANGEBYSCORE', IDX, '-inf', now, 'LIMIT', 0, limit)
+local removed = 0
+for i = 1, #dead do
+  local base = prefix .. '{' .. dead[i] .. '}:'
+  local P, S, L = base .. 'p', base .. 's', base .. 'l'
+  local nS, nL = redis.call('ZCARD', S), redis.call('ZCARD', L)
+  if nS > 0 then redis.call('HINCRBY', ST, 'seeders', -nS) end
+  if nL > 0 then redis.call('HINCRBY', ST, 'leechers', -nL) end
+  removed = removed + nS + nL
+  redis.call('DEL', P, S, L)
+  redis.call('ZREM', IDX, dead[i])
+end
+-- With no swarm left the totals must be zero; this also heals counters after Redis itself expired
+-- swarm keys while no tracker was running.
+if redis.call('ZCARD', IDX) == 0 then redis.call('HSET', ST, 'seeders', 0, 'leechers', 0) end
+return {#dead, removed}
+`);
