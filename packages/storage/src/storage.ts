@@ -1,0 +1,76 @@
+// Block I/O in piece coordinates on top of a byte-level Store: the one place that turns
+// (piece, offset, length) into file runs, skips pad files and checks bounds.
+import type { Store } from './backend.ts';
+import { StorageError } from './errors.ts';
+import type { Layout } from './layout.ts';
+
+/** Reads and writes blocks of a torrent's pieces through a {@link Store}. */
+export class Storage {
+  readonly layout: Layout;
+  readonly store: Store;
+
+  constructor(layout: Layout, store: Store) {
+    this.layout = layout;
+    this.store = store;
+  }
+
+  /**
+   * Reads `length` bytes at `offset` of piece `piece` into `target` (allocated when omitted) and returns
+   * it. Pad bytes and bytes never written read as zeros.
+   */
+  async readBlock(piece: number, offset: number, length: number, target?: Uint8Array): Promise<Uint8Array> {
+    const spans = this.layout.spans(piece, offset, length);
+    const out = target ? target.subarray(0, length) : new Uint8Array(length);
+    if (out.length < length) throw new StorageError('STORAGE_BLOCK_OUT_OF_RANGE', `target holds ${out.length} of ${length} bytes`);
+    if (spans.length === 1) {
+      const s = spans[0]!;
+      if (s.pad) out.fill(0);
+      else await this.store.read(s.file, s.position, out);
+      return out;
+    }
+    await Promise.all(
+      spans.map((s) => {
+        const part = out.subarray(s.blockOffset, s.blockOffset + s.length);
+        if (s.pad) {
+          part.fill(0);
+          return undefined;
+        }
+        return this.store.read(s.file, s.position, part);
+      }),
+    );
+    return out;
+  }
+
+  /** Reads a whole piece. */
+  readPiece(piece: number, target?: Uint8Array): Promise<Uint8Array> {
+    return this.readBlock(piece, 0, this.layout.pieceSize(piece), target);
+  }
+
+  /** Writes `data` at `offset` of piece `piece`. Bytes that fall in pad files are dropped. */
+  async writeBlock(piece: number, offset: number, data: Uint8Array): Promise<void> {
+    const spans = this.layout.spans(piece, offset, data.length);
+    if (spans.length === 1) {
+      const s = spans[0]!;
+      if (!s.pad) await this.store.write(s.file, s.position, data);
+      return;
+    }
+    await Promise.all(
+      spans.map((s) => (s.pad ? undefined : this.store.write(s.file, s.position, data.subarray(s.blockOffset, s.blockOffset + s.length)))),
+    );
+  }
+
+  /** Preallocates every non-pad file, when the store supports it. */
+  async preallocate(): Promise<void> {
+    const pre = this.store.preallocate?.bind(this.store);
+    if (!pre) return;
+    for (const f of this.layout.files) if (!f.pad) await pre(f.index);
+  }
+
+  flush(): Promise<void> {
+    return this.store.flush();
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}

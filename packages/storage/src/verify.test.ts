@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { Bitfield } from './bitfield.ts';
+import { createLayout } from './layout.ts';
+import { MemoryStore } from './memory-store.ts';
+import { createResumeRecord, resume } from './resume.ts';
+import { Storage } from './storage.ts';
+import { verify } from './verify.ts';
+
+const layout = createLayout({
+  pieceLength: 32,
+  files: [
+    { path: ['a'], length: 50 },
+    { path: ['.pad', '14'], length: 14, pad: true },
+    { path: ['b'], length: 40 },
+    { path: ['c'], length: 7 },
+  ],
+});
+
+async function sha1(data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-1', data as Uint8Array<ArrayBuffer>));
+}
+
+// The torrent's byte stream (pad bytes are zeros) and its v1 piece hashes.
+async function fixture(): Promise<{ files: Uint8Array[]; pieces: Uint8Array }> {
+  const files = layout.files.map((f) => (f.pad ? new Uint8Array(f.length) : Uint8Array.from({ length: f.length }, (_, i) => (i * 7 + f.index) & 255)));
+  const stream = new Uint8Array(files.reduce((n, f) => n + f.length, 0));
+  let at = 0;
+  for (const f of files) {
+    stream.set(f, at);
+    at += f.length;
+  }
+  const pieces = new Uint8Array(layout.pieceCount * 20);
+  for (let p = 0; p < layout.pieceCount; p++) pieces.set(await sha1(stream.subarray(p * 32, Math.min(stream.length, p * 32 + 32))), p * 20);
+  return { files, pieces };
+}
+
+describe('verify', () => {
+  it('marks exactly the pieces whose data matches', async () => {
+    const { files, pieces } = await fixture();
+    files[2]![10] ^= 1; // corrupt piece 2 (b starts at offset 64)
+    const stored = files.map((f, i) => (layout.files[i]!.pad ? undefined : f));
+    stored[3] = undefined; // c missing: last piece cannot match
+    const s = new Storage(layout, new MemoryStore(layout, { files: stored }));
+    const progress: number[] = [];
+    const bits = await verify(s, pieces, { batchBytes: 64, onProgress: (n) => progress.push(n) });
+    expect([0, 1, 2, 3].map((p) => bits.get(p))).toEqual([true, true, false, false]);
+    expect(progress).toEqual([2, 4]);
+  });
+
+  it('checks only the requested pieces', async () => {
+    const { files, pieces } = await fixture();
+    const s = new Storage(layout, new MemoryStore(layout, { files }));
+    const into = new Bitfield(layout.pieceCount);
+    await verify(s, pieces, { pieces: [3, 1], into });
+    expect([0, 1, 2, 3].map((p) => into.get(p))).toEqual([false, true, false, true]);
+  });
+
+  it('rejects a hash list of the wrong size', async () => {
+    const s = new Storage(layout, new MemoryStore(layout));
+    await expect(verify(s, new Uint8Array(20))).rejects.toMatchObject({ code: 'STORAGE_INVALID_LAYOUT' });
+  });
+});
+
+describe('resume', () => {
+  it('skips the recheck when nothing changed and rechecks only changed files', async () => {
+    const { files, pieces } = await fixture();
+    const store = new MemoryStore(layout, { files });
+    const s = new Storage(layout, store);
+    const first = await resume(s, pieces, undefined);
+    expect(first.fullRecheck).toBe(true);
+    expect(first.bitfield.complete()).toBe(true);
+    const record = await createResumeRecord(s, first.bitfield);
+
+    const again = await resume(s, pieces, record);
+    expect(again).toMatchObject({ fullRecheck: false, rechecked: 0, changedFiles: [] });
+    expect(again.bitfield.complete()).toBe(true);
+
+    // Change file c (piece 3): only that piece is hashed again and found bad.
+    await new Promise((r) => setTimeout(r, 5));
+    await store.write(3, 0, Uint8Array.of(99));
+    const changed = await resume(s, pieces, record);
+    expect(changed).toMatchObject({ fullRecheck: false, rechecked: 1, changedFiles: [3] });
+    expect([0, 1, 2, 3].map((p) => changed.bitfield.get(p))).toEqual([true, true, true, false]);
+  });
+
+  it('forces a full recheck when the record does not fit', async () => {
+    const { files, pieces } = await fixture();
+    const s = new Storage(layout, new MemoryStore(layout, { files }));
+    const record = await createResumeRecord(s, new Bitfield(layout.pieceCount));
+    const res = await resume(s, pieces, { ...record, pieceLength: 64 });
+    expect(res.fullRecheck).toBe(true);
+    expect(res.bitfield.complete()).toBe(true);
+    const spare = await resume(s, pieces, { ...record, bitfield: Uint8Array.of(0xff) });
+    expect(spare.fullRecheck).toBe(true);
+  });
+});
