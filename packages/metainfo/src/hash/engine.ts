@@ -1,0 +1,129 @@
+// Drives the chunk plan through workers (or in-thread when threads = 0): pulls chunks lazily, keeps
+// at most `capacity` in flight, hands each result to the caller in completion order, and stops
+// everything promptly on abort or on the first failure.
+import { chunkWork } from './chunk-hash.ts';
+import type { Chunk, Layout } from './layout.ts';
+import { chunkSizeFor, planChunks } from './layout.ts';
+import { metainfoError, readErrorCode } from './errors.ts';
+import type { ReadProblem } from './read-node.ts';
+import type { JobMessage, ResultMessage } from './worker-protocol.ts';
+
+/** Where file `i` of the layout lives on disk. */
+export interface PathSource {
+  path: string;
+}
+
+/** Settings shared by hashing and verifying. */
+export interface EngineOptions {
+  /** Worker threads; 0 hashes on the calling thread. Default: the number of cores. */
+  threads?: number;
+  signal?: AbortSignal;
+  /** Bytes read and hashed per job; rounded to whole pieces. Default 4 MiB. */
+  chunkSize?: number;
+  /** Force @noble/hashes instead of native SHA (for testing the fallback). */
+  implementation?: 'native' | 'noble';
+}
+
+/** One chunk's hashes, as the caller receives them. */
+export interface ChunkResult {
+  chunk: Chunk;
+  sha1: Uint8Array;
+  roots: Uint8Array;
+  problems: ReadProblem[];
+}
+
+/** Number of cores, or 1 where the runtime does not say. */
+export async function defaultThreads(): Promise<number> {
+  try {
+    const os = await import('node:os');
+    return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  } catch {
+    return (globalThis.navigator as { hardwareConcurrency?: number } | undefined)?.hardwareConcurrency ?? 1;
+  }
+}
+
+/** Run every chunk of `layout`; `onChunk` is called once per chunk, in completion order. */
+export async function runChunks(
+  layout: Layout, files: readonly PathSource[], opts: EngineOptions & { lenient: boolean },
+  onChunk: (r: ChunkResult) => void,
+): Promise<void> {
+  const { signal } = opts;
+  signal?.throwIfAborted();
+  const threads = opts.threads ?? (await defaultThreads());
+  const v1PieceLength = layout.mode === 'v2' ? 0 : layout.pieceLength;
+  const chunks = planChunks(layout, chunkSizeFor(layout.pieceLength, opts.chunkSize));
+  const toJob = (chunk: Chunk): Omit<JobMessage, 'id'> => ({
+    segments: chunk.segments,
+    paths: chunk.segments.map((s) => files[s.file]!.path),
+    work: chunkWork(chunk, v1PieceLength),
+    lenient: opts.lenient,
+    noble: opts.implementation === 'noble',
+  });
+  const accept = (chunk: Chunk, msg: ResultMessage): void => {
+    if (!msg.ok) {
+      const code = readErrorCode(msg.code);
+      throw metainfoError(code, msg.message);
+    }
+    onChunk({ chunk, sha1: msg.sha1, roots: msg.roots, problems: msg.problems });
+  };
+  if (threads <= 0) return runInThread(chunks, toJob, accept, signal);
+
+  const { WorkerPool } = await import('./worker-pool.ts');
+  const pool = new WorkerPool(threads);
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown;
+  let aborted: () => void = () => {};
+  const abortPromise = new Promise<void>((resolve) => (aborted = resolve));
+  signal?.addEventListener('abort', aborted, { once: true });
+  try {
+    let next = chunks.next();
+    while (!next.done || inFlight.size > 0) {
+      while (!next.done && inFlight.size < pool.capacity && failure === undefined) {
+        const chunk = next.value;
+        const p: Promise<void> = pool.run(toJob(chunk))
+          .then((msg) => accept(chunk, msg))
+          .catch((err: unknown) => { failure ??= err; })
+          .finally(() => inFlight.delete(p));
+        inFlight.add(p);
+        next = chunks.next();
+      }
+      if (inFlight.size === 0) break;
+      await Promise.race([abortPromise, ...inFlight]);
+      signal?.throwIfAborted();
+      if (failure !== undefined) throw failure;
+    }
+    if (failure !== undefined) throw failure;
+  } finally {
+    signal?.removeEventListener('abort', aborted);
+    await pool.close();
+  }
+}
+
+async function runInThread(
+  chunks: Generator<Chunk>, toJob: (c: Chunk) => Omit<JobMessage, 'id'>,
+  accept: (c: Chunk, m: ResultMessage) => void, signal: AbortSignal | undefined,
+): Promise<void> {
+  const [{ fillChunk, ReadFailure }, { hashChunk }, digest] = await Promise.all([
+    import('./read-node.ts'), import('./chunk-hash.ts'), import('./digest.ts'),
+  ]);
+  let buf = new Uint8Array(0);
+  const scratch = { leaves: new Uint8Array(0) };
+  for (const chunk of chunks) {
+    // Yield to the event loop between chunks so abort signals and progress listeners get a turn.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    signal?.throwIfAborted();
+    const job = toJob(chunk);
+    if (buf.length < job.work.length) buf = new Uint8Array(job.work.length);
+    let msg: ResultMessage;
+    try {
+      const problems = fillChunk(buf, job.work.length, job.segments, job.paths, job.lenient);
+      const digests = job.noble ? digest.nobleDigests : digest.defaultDigests();
+      const { sha1, roots } = hashChunk(digests, buf.subarray(0, job.work.length), job.work, scratch);
+      msg = { id: 0, ok: true, sha1, roots, problems };
+    } catch (err) {
+      if (!(err instanceof ReadFailure)) throw err;
+      msg = { id: 0, ok: false, code: err.code, message: err.message, path: err.path };
+    }
+    accept(chunk, msg);
+  }
+}

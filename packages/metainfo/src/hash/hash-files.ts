@@ -1,0 +1,84 @@
+// Piece hashing of files on disk: v1 SHA-1 pieces, BEP 52 per-file merkle trees, or both (hybrid).
+import { defaultDigests, nobleDigests } from './digest.ts';
+import { runChunks, type EngineOptions } from './engine.ts';
+import { layoutFiles, type HashMode, type Layout } from './layout.ts';
+import { HASH_SIZE, rootFromPieceLayer } from './merkle.ts';
+
+/** A file to hash, in torrent order. */
+export interface HashSource {
+  /** Path on disk. */
+  path: string;
+  /** Expected length; a file that turns out shorter fails with METAINFO_FILE_CHANGED. */
+  length: number;
+}
+
+/** Progress after each chunk: file bytes and pieces hashed so far. */
+export interface HashProgress {
+  bytes: number;
+  totalBytes: number;
+  pieces: number;
+  totalPieces: number;
+}
+
+/** Options of {@link hashFiles}. */
+export interface HashOptions extends EngineOptions {
+  pieceLength: number;
+  /** `'v1'` (default), `'v2'` or `'hybrid'`. */
+  mode?: HashMode;
+  onProgress?: (progress: HashProgress) => void;
+}
+
+/** BEP 52 hashes of one file (both absent for empty files). */
+export interface FileHashes {
+  /** `pieces root`: the file's merkle root. */
+  piecesRoot?: Uint8Array;
+  /** The file's piece layer (32 bytes per piece), only for files larger than one piece. */
+  pieceLayer?: Uint8Array;
+}
+
+/** Result of {@link hashFiles}. */
+export interface HashResult {
+  layout: Layout;
+  /** v1 piece hashes, 20 bytes each (empty in v2 mode). */
+  pieces: Uint8Array;
+  /** v2 hashes per input file (empty objects in v1 mode). */
+  files: FileHashes[];
+}
+
+/**
+ * Hash files for a torrent. Reads piece-aligned chunks of the concatenated files (pads included in
+ * v2/hybrid layouts) on `threads` workers, each chunk reading across file boundaries as needed.
+ */
+export async function hashFiles(sources: readonly HashSource[], options: HashOptions): Promise<HashResult> {
+  const mode = options.mode ?? 'v1';
+  const layout = layoutFiles(sources.map((s) => s.length), options.pieceLength, mode);
+  const { pieceLength } = layout;
+  const pieces = new Uint8Array(mode === 'v2' ? 0 : layout.pieceCount * 20);
+  const files: FileHashes[] = sources.map(() => ({}));
+  if (mode !== 'v1') {
+    for (const [i, s] of sources.entries()) {
+      if (s.length > pieceLength) files[i]!.pieceLayer = new Uint8Array(Math.ceil(s.length / pieceLength) * HASH_SIZE);
+    }
+  }
+  const totalPieces = mode === 'v2'
+    ? sources.reduce((n, s) => n + Math.ceil(s.length / pieceLength), 0)
+    : layout.pieceCount;
+  const progress: HashProgress = { bytes: 0, totalBytes: layout.dataLength, pieces: 0, totalPieces };
+  await runChunks(layout, sources, { ...options, lenient: false }, ({ chunk, sha1, roots }) => {
+    if (sha1.length) pieces.set(sha1, chunk.firstPiece * 20);
+    chunk.tree.forEach((t, i) => {
+      const root = roots.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
+      const file = files[t.file]!;
+      if (file.pieceLayer) file.pieceLayer.set(root, t.piece * HASH_SIZE);
+      else file.piecesRoot = root.slice();
+    });
+    progress.bytes += chunk.dataBytes;
+    progress.pieces += mode === 'v2' ? chunk.tree.length : chunk.pieces;
+    options.onProgress?.({ ...progress });
+  });
+  const digests = options.implementation === 'noble' ? nobleDigests : defaultDigests();
+  for (const file of files) {
+    if (file.pieceLayer) file.piecesRoot = rootFromPieceLayer(digests, file.pieceLayer, pieceLength);
+  }
+  return { layout, pieces, files };
+}
