@@ -104,14 +104,19 @@ export class RedisClient {
 
   /** Runs a Lua script with EVALSHA, loading it first when the server does not know it. */
   async eval(script: RedisScript, keys: readonly RedisArg[], args: readonly RedisArg[]): Promise<RedisReply> {
-    if (script.sha === undefined) script.sha = String(await this.command(['SCRIPT', 'LOAD', script.source]));
+    if (script.sha === undefined) script.sha = await this.#load(script);
     try {
       return await this.command(['EVALSHA', script.sha, keys.length, ...keys, ...args]);
     } catch (e) {
       if (!(e instanceof TrackerError) || !e.message.startsWith('NOSCRIPT')) throw e;
-      script.sha = String(await this.command(['SCRIPT', 'LOAD', script.source]));
+      script.sha = await this.#load(script);
       return this.command(['EVALSHA', script.sha, keys.length, ...keys, ...args]);
     }
+  }
+
+  async #load(script: RedisScript): Promise<string> {
+    const r = await this.command(['SCRIPT', 'LOAD', script.source]);
+    return r instanceof Uint8Array ? new TextDecoder().decode(r) : String(r);
   }
 
   /** Closes the connection; in-flight commands are rejected. */

@@ -106,8 +106,9 @@ export class RespParser {
       joined.set(chunk, rest.length);
       this.#buf = joined;
     } else {
-      // Copy: the caller (a socket) may reuse its chunk buffer, and bulk replies are views into ours.
-      this.#buf = chunk.slice();
+      // Copy: the caller (a socket) may reuse its chunk buffer, bulk replies are views into ours, and
+      // a Node Buffer must not leak out of a public API.
+      this.#buf = new Uint8Array(chunk);
     }
     this.#pos = 0;
     const out: RedisReply[] = [];

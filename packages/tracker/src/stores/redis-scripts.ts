@@ -1,12 +1,13 @@
 // Lua scripts of the Redis swarm store. Each announce is one script, so it is atomic across any
 // number of tracker processes sharing the server. Layout, per swarm (hex info hash H, prefix X):
 //   X{H}:p  HASH  peer id (20 raw bytes) -> key digest (4 bytes) .. compact address (6 or 18 bytes)
-//   X{H}:s  ZSET  seeders, score = expiry time (ms)
-//   X{H}:l  ZSET  leechers, score = expiry time (ms)
+//   X{H}:s  ZSET  seeders, member = compact address .. peer id, score = expiry time (ms)
+//   X{H}:l  ZSET  leechers, same shape
 //   X{H}:d  STRING completed downloads
-// and two global keys: X:swarms (ZSET info hash -> latest peer expiry) and X:stats (HASH seeders,
-// leechers). Every swarm key also carries a Redis TTL as a backstop, so an abandoned swarm is freed by
-// Redis itself even when no tracker process is left to sweep it.
+// Members carry the compact address so a random sample (ZRANDMEMBER) is already the reply bytes,
+// with no per-peer lookup. Two global keys: X:swarms (ZSET info hash -> latest peer expiry) and
+// X:stats (HASH seeders, leechers). Every swarm key also carries a Redis TTL as a backstop, so an
+// abandoned swarm is freed by Redis itself even when no tracker process is left to sweep it.
 import { RedisScript } from './redis-client.ts';
 
 const common = `
@@ -14,6 +15,7 @@ local function purge(P, Z, ST, field, now, limit)
   local dead = redis.call('ZRANGEBYSCORE', Z, '-inf', now, 'LIMIT', 0, limit)
   if #dead > 0 then
     redis.call('ZREM', Z, unpack(dead))
+    for i = 1, #dead do dead[i] = string.sub(dead[i], -20) end
     redis.call('HDEL', P, unpack(dead))
     redis.call('HINCRBY', ST, field, -#dead)
   end
@@ -42,43 +44,56 @@ purge(P, S, ST, 'seeders', now, 64)
 purge(P, L, ST, 'leechers', now, 64)
 
 local old = redis.call('HGET', P, id)
+local member = addr .. id
+local oldMember = member
 local wasSeeder = false
 local wasLeecher = false
+local stranger = false
 if old then
-  wasSeeder = redis.call('ZSCORE', S, id) ~= false
+  oldMember = string.sub(old, 5) .. id
+  wasSeeder = redis.call('ZSCORE', S, oldMember) ~= false
   wasLeecher = not wasSeeder
-  -- Another client must not move a known peer to a new address unless it proves the same key.
+  -- Another client must not move a known peer to a new address unless it proves the same key
+  -- (BEP 3 key): the announce is then answered but changes nothing.
   local oldKey = string.sub(old, 1, 4)
-  if oldKey ~= key and string.sub(old, 5) ~= addr and oldKey ~= '\\0\\0\\0\\0' then
-    return redis.error_reply('TRACKER_KEY_MISMATCH peer id is registered from another address with another key')
+  if oldKey ~= key and oldMember ~= member and oldKey ~= '\\0\\0\\0\\0' then
+    stranger = true
+    seeder = wasSeeder
+    member = oldMember
   end
 end
 
-if event == 'stopped' then
+if stranger then
+  -- nothing to write
+elseif event == 'stopped' then
   if old then
     redis.call('HDEL', P, id)
-    if wasSeeder then redis.call('ZREM', S, id); redis.call('HINCRBY', ST, 'seeders', -1)
-    else redis.call('ZREM', L, id); redis.call('HINCRBY', ST, 'leechers', -1) end
+    if wasSeeder then redis.call('ZREM', S, oldMember); redis.call('HINCRBY', ST, 'seeders', -1)
+    else redis.call('ZREM', L, oldMember); redis.call('HINCRBY', ST, 'leechers', -1) end
   end
 else
   if not old then
     if redis.call('HLEN', P) >= maxPeers then
       return redis.error_reply('TRACKER_SWARM_FULL this swarm has reached its peer limit')
     end
-    if redis.call('ZSCORE', IDX, ih) == false and redis.call('ZCOUNT', IDX, '(' .. now, '+inf') >= maxSwarms then
+    if redis.call('ZSCORE', IDX, ih) == false and redis.call('ZCARD', IDX) >= maxSwarms then
       return redis.error_reply('TRACKER_TOO_MANY_SWARMS the tracker has reached its swarm limit')
     end
   end
+  if wasSeeder and (not seeder or oldMember ~= member) then redis.call('ZREM', S, oldMember) end
+  if wasLeecher and (seeder or oldMember ~= member) then redis.call('ZREM', L, oldMember) end
   if seeder then
-    redis.call('ZADD', S, exp, id)
-    if wasLeecher then redis.call('ZREM', L, id); redis.call('HINCRBY', ST, 'leechers', -1) end
+    redis.call('ZADD', S, exp, member)
+    if wasLeecher then redis.call('HINCRBY', ST, 'leechers', -1) end
     if not wasSeeder then redis.call('HINCRBY', ST, 'seeders', 1) end
   else
-    redis.call('ZADD', L, exp, id)
-    if wasSeeder then redis.call('ZREM', S, id); redis.call('HINCRBY', ST, 'seeders', -1) end
+    redis.call('ZADD', L, exp, member)
+    if wasSeeder then redis.call('HINCRBY', ST, 'seeders', -1) end
     if not wasLeecher then redis.call('HINCRBY', ST, 'leechers', 1) end
   end
-  redis.call('HSET', P, id, key .. addr)
+  if not old or oldMember ~= member or string.sub(old, 1, 4) ~= key then
+    redis.call('HSET', P, id, key .. addr)
+  end
   if event == 'completed' and not wasSeeder then redis.call('INCR', D) end
   redis.call('ZADD', IDX, 'GT', exp, ih)
   redis.call('ZADD', IDX, 'NX', exp, ih)
@@ -100,7 +115,7 @@ if done > 0 then redis.call('PEXPIRE', D, keyTtl) end
 -- Random fair sample: draw from seeders and leechers in proportion to their sizes, never the
 -- announcer, and no seeders for a seeding announcer (they have nothing to trade).
 local ids = {}
-if numwant > 0 and event ~= 'stopped' then
+if numwant > 0 and (event ~= 'stopped' or stranger) then
   local poolS = seeder and 0 or nS
   local poolL = nL
   local total = poolS + poolL
@@ -117,7 +132,7 @@ if numwant > 0 and event ~= 'stopped' then
     if n <= 0 then return end
     local got = redis.call('ZRANDMEMBER', Z, n + 1)
     for i = 1, #got do
-      if got[i] ~= id and #ids < numwant then ids[#ids + 1] = got[i] end
+      if got[i] ~= member and #ids < numwant then ids[#ids + 1] = got[i] end
     end
   end
   take(S, wantS)
@@ -125,19 +140,14 @@ if numwant > 0 and event ~= 'stopped' then
 end
 
 local p4, p6, i4, i6 = {}, {}, {}, {}
-if #ids > 0 then
-  local recs = redis.call('HMGET', P, unpack(ids))
-  for i = 1, #recs do
-    local r = recs[i]
-    if r then
-      if #r == 10 then
-        p4[#p4 + 1] = string.sub(r, 5)
-        if withIds then i4[#i4 + 1] = ids[i] end
-      else
-        p6[#p6 + 1] = string.sub(r, 5)
-        if withIds then i6[#i6 + 1] = ids[i] end
-      end
-    end
+for i = 1, #ids do
+  local m = ids[i]
+  if #m == 26 then
+    p4[#p4 + 1] = string.sub(m, 1, 6)
+    if withIds then i4[#i4 + 1] = string.sub(m, 7) end
+  else
+    p6[#p6 + 1] = string.sub(m, 1, 18)
+    if withIds then i6[#i6 + 1] = string.sub(m, 19) end
   end
 end
 return {nS, nL, done, table.concat(p4), table.concat(p6), table.concat(i4), table.concat(i6)}

@@ -18,7 +18,7 @@ export interface RedisSwarmStoreOptions {
   client?: RedisClient;
   /** Prefix of every key, so several trackers can share one database. Default `tk:`. */
   prefix?: string;
-  /** Refuse new swarms beyond this many live ones. Default 1,000,000. */
+  /** Refuse new swarms beyond this many live ones (swarms with an unexpired peer). Default 1,000,000. */
   maxSwarms?: number;
   /** Refuse new peers in a swarm beyond this many. Default 100,000. */
   maxPeersPerSwarm?: number;
@@ -150,7 +150,7 @@ export class RedisSwarmStore implements SwarmStore {
 
   async stats(): Promise<StoreStats> {
     const [swarms, counts] = await Promise.all([
-      this.client.command(['ZCOUNT', this.#swarmsKey, `(${Date.now()}`, '+inf']),
+      this.client.command(['ZCARD', this.#swarmsKey]),
       this.client.command(['HMGET', this.#statsKey, 'seeders', 'leechers']),
     ]);
     const c = Array.isArray(counts) ? counts : [];
