@@ -9,9 +9,9 @@ export type TorrentVersion = 'v1' | 'v2' | 'hybrid';
 /** One file of a torrent, in the order the torrent lists it. */
 export interface TorrentFile {
   /**
-   * Path components as stored in the torrent, below the torrent's name for multi-file torrents
-   * (for a single-file torrent: `[name]`). Not safe to join onto a directory: use
-   * {@link sanitizePath} for that.
+   * Path components as stored in the torrent, relative to the download directory: `[name]` for a
+   * single-file torrent, `[name, ...path]` for a multi-file torrent (so multi-file paths always
+   * have at least two components). Not safe to join onto a directory: use {@link sanitizePath}.
    */
   path: string[];
   /** Length in bytes. */
@@ -127,6 +127,7 @@ export interface TorrentInput {
 
 /** A file as {@link encodeTorrent} needs it. */
 export interface TorrentFileInput {
+  /** As {@link TorrentFile.path}: `[name]` for a single-file torrent, `[name, ...path]` otherwise. */
   path: ReadonlyArray<string>;
   length: number;
   attr?: string;
