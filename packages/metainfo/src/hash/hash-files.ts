@@ -26,6 +26,8 @@ export interface HashOptions extends EngineOptions {
   /** `'v1'` (default), `'v2'` or `'hybrid'`. */
   mode?: HashMode;
   onProgress?: (progress: HashProgress) => void;
+  /** Hybrid only: pad the last file to a piece boundary too (default true; false for single-file torrents). */
+  tailPad?: boolean;
 }
 
 /** BEP 52 hashes of one file (both absent for empty files). */
@@ -51,7 +53,7 @@ export interface HashResult {
  */
 export async function hashFiles(sources: readonly HashSource[], options: HashOptions): Promise<HashResult> {
   const mode = options.mode ?? 'v1';
-  const layout = layoutFiles(sources.map((s) => s.length), options.pieceLength, mode);
+  const layout = layoutFiles(sources.map((s) => s.length), options.pieceLength, mode, { tailPad: options.tailPad ?? true });
   const { pieceLength } = layout;
   const pieces = new Uint8Array(mode === 'v2' ? 0 : layout.pieceCount * 20);
   const files: FileHashes[] = sources.map(() => ({}));

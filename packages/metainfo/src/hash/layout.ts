@@ -32,7 +32,7 @@ export interface Layout {
 }
 
 /** Place files of the given lengths (in torrent order) in the piece space. */
-export function layoutFiles(lengths: readonly number[], pieceLength: number, mode: HashMode): Layout {
+export function layoutFiles(lengths: readonly number[], pieceLength: number, mode: HashMode, opts: { tailPad?: boolean } = {}): Layout {
   checkPieceLength(pieceLength, mode);
   const files: PlacedFile[] = [];
   let offset = 0;
@@ -41,7 +41,9 @@ export function layoutFiles(lengths: readonly number[], pieceLength: number, mod
     const length = lengths[index]!;
     if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`file ${index}: bad length ${length}`);
     const rem = length % pieceLength;
-    const padAfter = mode !== 'v1' && rem !== 0 ? pieceLength - rem : 0;
+    // A single-file hybrid has no file list to hold a pad, so its last piece stays short.
+    const last = index === lengths.length - 1;
+    const padAfter = mode !== 'v1' && rem !== 0 && (!last || opts.tailPad !== false) ? pieceLength - rem : 0;
     files.push({ index, length, offset, padAfter });
     offset += length + padAfter;
     dataLength += length;
