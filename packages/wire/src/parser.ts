@@ -136,7 +136,11 @@ export class WireParser {
         const hdr = this.#hdr;
         while (pos < end && this.#hdrFilled < 5) {
           hdr[this.#hdrFilled++] = chunk[pos++]!;
-          if (this.#hdrFilled === 4 && u32(hdr, 0) === 0) break;
+          if (this.#hdrFilled === 4) {
+            const len = u32(hdr, 0);
+            if (len === 0) break;
+            this.#checkMax(len, base + pos - 4);
+          }
         }
         if (this.#hdrFilled === 4 && u32(hdr, 0) === 0) {
           this.#hdrFilled = 0;
@@ -171,6 +175,7 @@ export class WireParser {
           onEvent(KEEP_ALIVE);
           continue;
         }
+        this.#checkMax(len, base + pos);
         if (end - pos < 5) break;
         const id = chunk[pos + 4]!;
         this.#checkLength(len, id, base + pos);
@@ -183,6 +188,7 @@ export class WireParser {
       if (pos >= end) break;
       // Leftover: an incomplete header, or a checked header whose body continues in later chunks.
       if (end - pos < 5) {
+        if (end - pos === 4) this.#checkMax(u32(chunk, pos), base + pos);
         this.#hdr.set(chunk.subarray(pos, end), 0);
         this.#hdrFilled = end - pos;
       } else {
@@ -203,11 +209,16 @@ export class WireParser {
     this.#state = ST_BODY;
   }
 
-  /** Validates a declared length for a message id before anything is buffered. */
-  #checkLength(len: number, id: number, at: number): void {
+  /** Fails as soon as the 4-byte length prefix is known to exceed the limit. */
+  #checkMax(len: number, at: number): void {
     if (len > this.maxMessageLength) {
       throw new WireError('WIRE_MESSAGE_TOO_LONG', `message length ${len} exceeds limit ${this.maxMessageLength}`, at);
     }
+  }
+
+  /** Validates a declared length for a message id before anything is buffered. */
+  #checkLength(len: number, id: number, at: number): void {
+    this.#checkMax(len, at);
     let ok: boolean;
     switch (id) {
       case MessageId.choke:
