@@ -1,0 +1,216 @@
+// Bencoding decoder (BEP 3): strict by default, bounded, and total: whatever the input, it returns a
+// value or throws a BencodeError, never anything else.
+import { BencodeError } from './errors.ts';
+import { decodeKey } from './keys.ts';
+import { recordSpan } from './spans.ts';
+import type { BDict, BList, BValue, DecodeOptions } from './types.ts';
+
+const D = 0x64, E = 0x65, I = 0x69, L = 0x6c, COLON = 0x3a, MINUS = 0x2d, ZERO = 0x30, NINE = 0x39;
+const DEFAULT_MAX_DEPTH = 256;
+// Digits of a string length: more than this cannot describe bytes that fit in memory.
+const MAX_LENGTH_DIGITS = 15;
+
+class Decoder {
+  readonly buf: Uint8Array;
+  pos: number;
+  readonly strict: boolean;
+  readonly maxDepth: number;
+  readonly copy: boolean;
+  readonly spans: boolean;
+  readonly maxIntegerDigits: number;
+  itemsLeft: number;
+
+  constructor(buf: Uint8Array, options: DecodeOptions | undefined) {
+    this.buf = buf;
+    this.pos = 0;
+    this.strict = options?.strict ?? true;
+    this.maxDepth = Math.min(options?.maxDepth ?? DEFAULT_MAX_DEPTH, 100_000);
+    this.copy = options?.copy ?? false;
+    this.spans = options?.spans ?? false;
+    this.maxIntegerDigits = options?.maxIntegerDigits ?? 1024;
+    this.itemsLeft = options?.maxItems ?? Number.POSITIVE_INFINITY;
+  }
+
+  fail(code: ConstructorParameters<typeof BencodeError>[0], message: string, offset = this.pos): never {
+    throw new BencodeError(code, message, offset);
+  }
+
+  value(depth: number): BValue {
+    const buf = this.buf;
+    if (this.pos >= buf.length) this.fail('BENCODE_UNEXPECTED_END', 'unexpected end of input');
+    const c = buf[this.pos]!;
+    if (c >= ZERO && c <= NINE) return this.bytes();
+    if (c === I) return this.integer();
+    if (c === D) return this.dict(depth + 1);
+    if (c === L) return this.list(depth + 1);
+    return this.fail('BENCODE_UNEXPECTED_BYTE', `unexpected byte 0x${c.toString(16).padStart(2, '0')}`);
+  }
+
+  /** Reads `<len>:` and returns the start of the string's bytes; `this.pos` moves past them. */
+  stringBounds(): number {
+    const buf = this.buf;
+    const first = this.pos;
+    let pos = first;
+    let len = 0;
+    let c = buf[pos]!;
+    if (c < ZERO || c > NINE) this.fail('BENCODE_UNEXPECTED_BYTE', 'expected a string length');
+    do {
+      len = len * 10 + (c - ZERO);
+      pos++;
+      if (pos >= buf.length) this.fail('BENCODE_UNEXPECTED_END', 'unexpected end of input in string length', pos);
+      c = buf[pos]!;
+    } while (c >= ZERO && c <= NINE);
+    if (c !== COLON) this.fail('BENCODE_UNEXPECTED_BYTE', "expected ':' after string length", pos);
+    if (buf[first] === ZERO && pos - first > 1) this.fail('BENCODE_LEADING_ZERO', 'string length has a leading zero', first);
+    if (pos - first > MAX_LENGTH_DIGITS || len > buf.length - pos - 1) {
+      this.fail('BENCODE_STRING_TOO_LONG', `string length ${pos - first > MAX_LENGTH_DIGITS ? 'too large' : len} exceeds the input`, first);
+    }
+    const start = pos + 1;
+    this.pos = start + len;
+    return start;
+  }
+
+  bytes(): Uint8Array {
+    const start = this.stringBounds();
+    return this.copy ? this.buf.slice(start, this.pos) : this.buf.subarray(start, this.pos);
+  }
+
+  integer(): number | bigint {
+    const buf = this.buf;
+    const begin = this.pos;
+    let pos = begin + 1;
+    const negative = buf[pos] === MINUS;
+    if (negative) pos++;
+    const digitsStart = pos;
+    let n = 0;
+    let c = 0;
+    while (pos < buf.length && (c = buf[pos]!) >= ZERO && c <= NINE) {
+      n = n * 10 + (c - ZERO);
+      pos++;
+    }
+    if (pos >= buf.length) this.fail('BENCODE_UNEXPECTED_END', 'unexpected end of input in integer', pos);
+    if (c !== E) this.fail('BENCODE_UNEXPECTED_BYTE', "expected a digit or 'e' in integer", pos);
+    const digits = pos - digitsStart;
+    if (digits === 0) this.fail('BENCODE_EMPTY_INTEGER', 'integer has no digits', begin);
+    if (buf[digitsStart] === ZERO) {
+      if (digits > 1) this.fail('BENCODE_LEADING_ZERO', 'integer has a leading zero', digitsStart);
+      if (negative) this.fail('BENCODE_NEGATIVE_ZERO', 'integer is negative zero', begin);
+    }
+    if (digits > this.maxIntegerDigits) this.fail('BENCODE_INTEGER_TOO_LONG', `integer has more than ${this.maxIntegerDigits} digits`, begin);
+    this.pos = pos + 1;
+    if (digits <= 15) return negative ? -n : n;
+    let text = '';
+    for (let i = digitsStart - (negative ? 1 : 0); i < pos; i++) text += String.fromCharCode(buf[i]!);
+    const big = BigInt(text);
+    return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+  }
+
+  list(depth: number): BList {
+    if (depth > this.maxDepth) this.fail('BENCODE_DEPTH_EXCEEDED', `nesting deeper than ${this.maxDepth}`);
+    const buf = this.buf;
+    const start = this.pos++;
+    const out: BList = [];
+    for (;;) {
+      if (this.pos >= buf.length) this.fail('BENCODE_UNEXPECTED_END', 'unexpected end of input in list');
+      if (buf[this.pos] === E) break;
+      if (--this.itemsLeft < 0) this.fail('BENCODE_TOO_MANY_ITEMS', 'too many items');
+      out.push(this.value(depth));
+    }
+    this.pos++;
+    if (this.spans) recordSpan(out, buf, start, this.pos);
+    return out;
+  }
+
+  dict(depth: number): BDict {
+    if (depth > this.maxDepth) this.fail('BENCODE_DEPTH_EXCEEDED', `nesting deeper than ${this.maxDepth}`);
+    const buf = this.buf;
+    const start = this.pos++;
+    const out: BDict = {};
+    let prevStart = -1, prevEnd = -1;
+    let sorted = true;
+    for (;;) {
+      if (this.pos >= buf.length) this.fail('BENCODE_UNEXPECTED_END', 'unexpected end of input in dict');
+      const c = buf[this.pos]!;
+      if (c === E) break;
+      if (c < ZERO || c > NINE) this.fail('BENCODE_KEY_NOT_STRING', 'dict key is not a byte string');
+      if (--this.itemsLeft < 0) this.fail('BENCODE_TOO_MANY_ITEMS', 'too many items');
+      const keyOffset = this.pos;
+      const keyStart = this.stringBounds();
+      const keyEnd = this.pos;
+      const key = decodeKey(buf, keyStart, keyEnd);
+      if (prevStart >= 0) {
+        const order = compareRanges(buf, prevStart, prevEnd, keyStart, keyEnd);
+        if (order > 0) sorted = false;
+        if (order === 0 || (!sorted && Object.hasOwn(out, key))) {
+          this.fail('BENCODE_DUPLICATE_KEY', `duplicate dict key ${JSON.stringify(key)}`, keyOffset);
+        }
+        if (!sorted && this.strict) this.fail('BENCODE_UNSORTED_KEYS', `dict key ${JSON.stringify(key)} is out of order`, keyOffset);
+      }
+      prevStart = keyStart;
+      prevEnd = keyEnd;
+      if (this.pos >= buf.length) this.fail('BENCODE_UNEXPECTED_END', 'dict key without a value');
+      const value = this.value(depth);
+      if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      else out[key] = value;
+    }
+    this.pos++;
+    if (this.spans) recordSpan(out, buf, start, this.pos);
+    return out;
+  }
+}
+
+function compareRanges(buf: Uint8Array, a0: number, a1: number, b0: number, b1: number): number {
+  const la = a1 - a0, lb = b1 - b0;
+  const n = la < lb ? la : lb;
+  for (let i = 0; i < n; i++) {
+    const d = buf[a0 + i]! - buf[b0 + i]!;
+    if (d !== 0) return d;
+  }
+  return la - lb;
+}
+
+function toBytes(input: unknown): Uint8Array {
+  if (input instanceof Uint8Array) return input;
+  if (input instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && input instanceof SharedArrayBuffer)) return new Uint8Array(input);
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  if (typeof input === 'string') return new TextEncoder().encode(input);
+  throw new BencodeError('BENCODE_INVALID_INPUT', `cannot decode a ${input === null ? 'null' : typeof input}`);
+}
+
+function run<T>(input: unknown, options: DecodeOptions | undefined, body: (d: Decoder) => T): T {
+  const buf = toBytes(input);
+  const d = new Decoder(buf, options);
+  try {
+    return body(d);
+  } catch (err) {
+    if (err instanceof BencodeError) throw err;
+    // A stack overflow from an absurd maxDepth is still a depth error, not a crash.
+    throw new BencodeError('BENCODE_DEPTH_EXCEEDED', `could not decode: ${(err as Error)?.message ?? err}`, d.pos);
+  }
+}
+
+/**
+ * Decodes exactly one bencoded value that must span the whole input.
+ * Strict by default (BEP 3): leading zeros, `-0`, empty integers, unsorted or duplicate keys, trailing
+ * bytes and truncation are errors. Byte strings are views into `input` unless `copy` is set.
+ * @throws {BencodeError} for any malformed input, and nothing else.
+ */
+export function decode(input: Uint8Array | ArrayBufferView | ArrayBufferLike | string, options?: DecodeOptions): BValue {
+  return run(input, options, (d) => {
+    const value = d.value(0);
+    if (d.pos !== d.buf.length) d.fail('BENCODE_TRAILING_BYTES', `${d.buf.length - d.pos} bytes after the value`);
+    return value;
+  });
+}
+
+/**
+ * Decodes one bencoded value at the start of `input` and reports how many bytes it took; bytes after it
+ * are left alone (BEP 9 metadata messages carry raw data after a bencoded dict).
+ * @throws {BencodeError} for any malformed input, and nothing else.
+ */
+export function decodePrefix(
+  input: Uint8Array | ArrayBufferView | ArrayBufferLike,
+  options?: DecodeOptions,
+): { value: BValue; length: number } {
+  return run(input, options, (d) => ({ value: d.value(0), length: d.pos }));
+}

@@ -1,0 +1,33 @@
+/** A decoded bencoded value. Byte strings are `Uint8Array`; integers are `number` when safe, else `bigint`. */
+export type BValue = number | bigint | Uint8Array | BList | BDict;
+/** A decoded bencoded list. */
+export type BList = BValue[];
+/**
+ * A decoded bencoded dictionary. Keys are the UTF-8 decoding of the raw key bytes; bytes that are not
+ * valid UTF-8 appear as lone surrogates U+DC80..U+DCFF ("surrogateescape") so they re-encode exactly.
+ */
+export interface BDict {
+  [key: string]: BValue;
+}
+
+/** Options for {@link decode} and {@link decodePrefix}. */
+export interface DecodeOptions {
+  /** Reject unsorted dict keys (BEP 3). Default true. Duplicate keys are rejected either way. */
+  strict?: boolean;
+  /** Deepest allowed nesting of lists and dicts. Default 256. */
+  maxDepth?: number;
+  /** Copy byte strings out of the input instead of returning views into it. Default false. */
+  copy?: boolean;
+  /** Record the byte span of every dict and list, for {@link spanOf} and {@link rawOf}. Default false. */
+  spans?: boolean;
+  /** Most digits accepted in one integer (bounds bigint parsing). Default 1024. */
+  maxIntegerDigits?: number;
+  /** Most items (list elements plus dict entries) in the whole input. Default unlimited (bounded by input size). */
+  maxItems?: number;
+}
+
+/** A half-open byte range `[start, end)` of the input. */
+export interface Span {
+  start: number;
+  end: number;
+}
