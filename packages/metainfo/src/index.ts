@@ -13,3 +13,4 @@ export {
 } from './infohash.ts';
 export { toHex, fromHex, toBase32, fromBase32 } from './util/hex.ts';
 export * from './hash/index.ts';
+export { sanitizePath, sanitizeComponent, type SanitizeOptions } from './sanitize.ts';
