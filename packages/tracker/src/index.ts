@@ -3,3 +3,13 @@
 export { TrackerError } from './errors.ts';
 export type { AnnounceEvent, ScrapeEntry, StoreAnnounce, StoreAnnounceResult, StoreStats, SwarmStore } from './store.ts';
 export { MemorySwarmStore, type MemorySwarmStoreOptions } from './stores/memory.ts';
+export { createTracker, type RawHttpReply, type Tracker, type TrackerCounters, type TrackerOptions } from './server.ts';
+export type { InfoHashLike, InfoHashList, PasskeyCheck, RateLimitOptions } from './policy.ts';
+export { formatIp, parseIp } from './ip.ts';
+export { parseQuery, percentDecode, percentEncode, type QueryParam, type QueryLimits } from './http/query.ts';
+export { parseAnnounceParams, parseScrapeParams, type AnnounceRequest } from './http/announce-request.ts';
+export {
+  encodeAnnounceReply, encodeAnnounceReplyDicts, encodeFailure, encodeScrapeReply, type AnnounceReply, type ScrapeRow,
+} from './http/reply.ts';
+export * as udp from './udp/packets.ts';
+export { ConnectionIds } from './udp/connection-id.ts';
