@@ -24,7 +24,7 @@ export class ReadFailure extends Error {
 }
 
 /**
- * Fill `buf[0, length)` from the segments: `paths[i]` is the file of `segments[i]`. Strict mode throws
+ * Fill `buf[0, length)` from the segments: `paths[i]` is the file of `segments[i]` (`''`: zeros). Strict mode throws
  * a {@link ReadFailure} on a missing or short file; lenient mode zero-fills and reports.
  */
 export function fillChunk(buf: Uint8Array, length: number, segments: readonly Segment[], paths: readonly string[], lenient: boolean): ReadProblem[] {
@@ -34,6 +34,12 @@ export function fillChunk(buf: Uint8Array, length: number, segments: readonly Se
     const seg = segments[i]!;
     if (seg.at > cursor) buf.fill(0, cursor, seg.at);
     const path = paths[i]!;
+    if (path === '') {
+      // A BEP 47 pad file when verifying: its bytes are zeros by definition.
+      buf.fill(0, seg.at, seg.at + seg.length);
+      cursor = seg.at + seg.length;
+      continue;
+    }
     let done = 0;
     let code = '';
     let fd = -1;

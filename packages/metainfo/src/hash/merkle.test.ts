@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { hashChunk } from './chunk-hash.ts';
+import { defaultDigests, nobleDigests } from './digest.ts';
+import { blocksRoot, merkleRoot, nextPow2, padRoot, rootFromPieceLayer } from './merkle.ts';
+import { hex, pseudoRandomBytes, referenceLayer, referencePieces, referenceRoot } from './test-files.ts';
+
+describe('digests', () => {
+  it('native and noble agree on SHA-1 and SHA-256', () => {
+    const native = defaultDigests();
+    expect(native.kind).toBe('native'); // node:crypto is present on Node, Deno and Bun
+    for (const n of [0, 1, 55, 64, 16384, 100000]) {
+      const data = pseudoRandomBytes(n, n + 7);
+      expect(hex(native.sha1(data))).toBe(hex(nobleDigests.sha1(data)));
+      expect(hex(native.sha256(data))).toBe(hex(nobleDigests.sha256(data)));
+    }
+  });
+  it('SHA-1 of "abc" is the FIPS 180 vector', () => {
+    expect(hex(defaultDigests().sha1(new TextEncoder().encode('abc')))).toBe('a9993e364706816aba3e25717850c26c9cd0d89d');
+  });
+});
+
+describe('merkle (BEP 52)', () => {
+  const d = defaultDigests();
+  it('pad roots are hashes of pairs of zero subtrees', () => {
+    expect(hex(padRoot(d, 0))).toBe('0'.repeat(64));
+    const pair = new Uint8Array(64);
+    expect(hex(padRoot(d, 1))).toBe(hex(d.sha256(pair)));
+  });
+  it('nextPow2', () => {
+    expect([1, 2, 3, 4, 5, 1000].map(nextPow2)).toEqual([1, 2, 4, 4, 8, 1024]);
+  });
+  it('blocksRoot equals the reference root for odd sizes up to one piece', () => {
+    const scratch = new Uint8Array(32 * 64);
+    for (const n of [1, 100, 16383, 16384, 16385, 40000, 65536, 100000]) {
+      const data = pseudoRandomBytes(n, n);
+      const width = nextPow2(Math.ceil(n / 16384));
+      expect(hex(blocksRoot(d, data, width, scratch))).toBe(hex(referenceRoot(data)));
+    }
+  });
+  it('root from piece layer equals the reference root for many-piece files', () => {
+    for (const [n, pl] of [[32769, 16384], [5 * 65536 + 3, 65536], [8 * 32768, 32768], [1_000_000, 16384]] as const) {
+      const data = pseudoRandomBytes(n, 3);
+      const layer = referenceLayer(data, pl);
+      expect(hex(rootFromPieceLayer(d, layer, pl))).toBe(hex(referenceRoot(data)));
+    }
+  });
+  it('merkleRoot rejects impossible shapes', () => {
+    expect(() => merkleRoot(d, new Uint8Array(0), 1)).toThrow(RangeError);
+    expect(() => merkleRoot(d, new Uint8Array(96), 2)).toThrow(RangeError);
+  });
+});
+
+describe('hashChunk', () => {
+  it('v1 pieces and v2 piece roots of a buffer, native = noble = reference', () => {
+    const pl = 32768;
+    const buf = pseudoRandomBytes(3 * pl + 5000, 9);
+    const tree = [0, pl, 2, pl, pl, 2, 2 * pl, pl, 2, 3 * pl, 5000, 2];
+    const work = { length: buf.length, pieceLength: pl, tree };
+    const a = hashChunk(defaultDigests(), buf, work);
+    const b = hashChunk(nobleDigests, buf, work);
+    expect(hex(a.sha1)).toBe(hex(referencePieces(buf, pl)));
+    expect(hex(a.sha1)).toBe(hex(b.sha1));
+    expect(hex(a.roots)).toBe(hex(b.roots));
+    expect(hex(a.roots)).toBe(hex(referenceLayer(buf, pl)));
+  });
+  it('skips v1 when the piece length is 0', () => {
+    const buf = pseudoRandomBytes(20000, 1);
+    const r = hashChunk(defaultDigests(), buf, { length: buf.length, pieceLength: 0, tree: [0, 20000, 2] });
+    expect(r.sha1.length).toBe(0);
+    expect(hex(r.roots)).toBe(hex(referenceRoot(buf)));
+  });
+});

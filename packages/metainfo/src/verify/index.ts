@@ -1,0 +1,3 @@
+// Checking data on disk against a torrent.
+export { verifyTorrent, hasPiece } from './verify.ts';
+export type { VerifiableTorrent, VerifyOptions, VerifyResult } from './verify.ts';

@@ -1,0 +1,154 @@
+// Check data on disk against a torrent, piece by piece: v1 SHA-1 pieces (v1 and hybrid torrents,
+// pad files read as zeros) or BEP 52 piece hashes (v2-only: `piece layers`, or the `pieces root`
+// itself for files of one piece or less). Missing or short files make their pieces bad; nothing
+// throws for absent data. The bitfield is BEP 3's (piece 0 = high bit of byte 0), so a storage
+// layer can resume from it directly.
+import { runChunks, type EngineOptions } from '../hash/engine.ts';
+import { metainfoError } from '../hash/errors.ts';
+import type { HashProgress } from '../hash/hash-files.ts';
+import { layoutFiles, type Layout } from '../hash/layout.ts';
+import { HASH_SIZE } from '../hash/merkle.ts';
+import { sanitizePath } from '../sanitize.ts';
+
+/** The parts of a torrent verification needs; a ParsedTorrent has them all. */
+export interface VerifiableTorrent {
+  version: 'v1' | 'v2' | 'hybrid';
+  name: string;
+  pieceLength: number;
+  /** v1 piece hashes (v1 and hybrid). */
+  pieces: Uint8Array;
+  files: ReadonlyArray<{ path: readonly string[]; length: number; pad?: boolean; piecesRoot?: Uint8Array }>;
+  /** BEP 52 piece layers keyed by lower-case hex pieces root (v2). */
+  pieceLayers?: ReadonlyMap<string, Uint8Array>;
+}
+
+/** Options of {@link verifyTorrent}. */
+export interface VerifyOptions extends EngineOptions {
+  /**
+   * Where file `i` lives. Default: for a multi-file torrent `root/<sanitised path>`; for a
+   * single-file torrent `root` itself, or `root/<sanitised name>` when `root` is a directory.
+   */
+  resolvePath?: (file: VerifiableTorrent['files'][number], index: number) => string;
+  onProgress?: (progress: HashProgress) => void;
+}
+
+/** Result of {@link verifyTorrent}. */
+export interface VerifyResult {
+  /** BEP 3 bitfield of good pieces. */
+  bitfield: Uint8Array;
+  pieceCount: number;
+  /** Number of good pieces. */
+  have: number;
+  complete: boolean;
+}
+
+/** True when bit `piece` is set in a BEP 3 bitfield. */
+export function hasPiece(bitfield: Uint8Array, piece: number): boolean {
+  return ((bitfield[piece >> 3] ?? 0) & (0x80 >> (piece & 7))) !== 0;
+}
+
+/**
+ * Verify the data under `root` against `torrent`.
+ *
+ * ```ts
+ * const torrent = parseTorrent(await readFile('x.torrent'));
+ * const { have, pieceCount } = await verifyTorrent(torrent, './downloads/x');
+ * ```
+ */
+export async function verifyTorrent(torrent: VerifiableTorrent, root: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const { join } = await import('node:path');
+  const { statSync } = await import('node:fs');
+  const single = isSingleFile(torrent);
+  let singleTarget = root;
+  if (single && !options.resolvePath) {
+    try {
+      if (statSync(root).isDirectory()) singleTarget = join(root, ...sanitizePath([torrent.name]));
+    } catch { /* missing: every piece is bad */ }
+  }
+  const resolve = options.resolvePath ?? ((file: { path: readonly string[] }) =>
+    single ? singleTarget : join(root, ...sanitizePath(file.path)));
+  // v1 and hybrid: the v1 piece space with pad files as zero-filled sources (empty path).
+  // v2: only real files, each starting on a piece boundary.
+  const useV2 = torrent.version === 'v2';
+  const indexed = torrent.files.map((f, i) => ({ f, i })).filter(({ f }) => !(useV2 && f.pad));
+  const listed = indexed.map(({ f }) => f);
+  const sources = indexed.map(({ f, i }) => ({ path: f.pad ? '' : resolve(f, i) }));
+  let layout: Layout;
+  try {
+    layout = layoutFiles(listed.map((f) => f.length), torrent.pieceLength, useV2 ? 'v2' : 'v1');
+  } catch (err) {
+    throw metainfoError('METAINFO_INVALID_INPUT', `cannot lay out torrent: ${(err as Error).message}`, err);
+  }
+  const pieceCount = layout.pieceCount;
+  if (!useV2 && torrent.pieces.length !== pieceCount * 20) {
+    throw metainfoError('METAINFO_INVALID_PIECES', `torrent has ${torrent.pieces.length / 20} piece hashes for ${pieceCount} pieces`);
+  }
+  const expectedV2 = useV2 ? v2Expectations(torrent, listed) : [];
+  const good = new Uint8Array(pieceCount);
+  const progress: HashProgress = { bytes: 0, totalBytes: layout.dataLength, pieces: 0, totalPieces: pieceCount };
+  await runChunks(layout, sources, { ...options, lenient: true }, ({ chunk, sha1, roots, problems }) => {
+    if (!useV2) {
+      for (let p = 0; p < chunk.pieces; p++) {
+        const i = chunk.firstPiece + p;
+        good[i] = equal(sha1, p * 20, torrent.pieces, i * 20, 20) ? 1 : 0;
+      }
+    } else {
+      chunk.tree.forEach((t, k) => {
+        const expected = expectedV2[t.file]?.[t.piece];
+        const i = (layout.files[t.file]!.offset / layout.pieceLength) + t.piece;
+        good[i] = expected !== undefined && equal(roots, k * HASH_SIZE, expected, 0, HASH_SIZE) ? 1 : 0;
+      });
+    }
+    // Pieces touching unreadable data are bad whatever their hash says (zeros can match).
+    for (const pr of problems) {
+      const first = Math.floor((chunk.start + pr.at) / layout.pieceLength);
+      const last = Math.floor((chunk.start + pr.at + pr.length - 1) / layout.pieceLength);
+      for (let i = first; i <= last; i++) good[i] = 0;
+    }
+    progress.bytes += chunk.dataBytes;
+    progress.pieces += chunk.pieces;
+    options.onProgress?.({ ...progress });
+  });
+  const bitfield = new Uint8Array(Math.ceil(pieceCount / 8));
+  let have = 0;
+  for (let i = 0; i < pieceCount; i++) {
+    if (good[i]) {
+      have++;
+      bitfield[i >> 3]! |= 0x80 >> (i & 7);
+    }
+  }
+  return { bitfield, pieceCount, have, complete: have === pieceCount };
+}
+
+/**
+ * Single-file torrents name their one file by `name`; multi-file ones list paths below it. A parsed
+ * torrent's `info` says which (v1 `length` vs `files`); otherwise one file named like the torrent.
+ */
+function isSingleFile(torrent: VerifiableTorrent): boolean {
+  const info = (torrent as { info?: Record<string, unknown> }).info;
+  if (info && torrent.version !== 'v2') return info.files === undefined;
+  const files = torrent.files.filter((f) => !f.pad);
+  return files.length === 1 && files[0]!.path.length === 1 && files[0]!.path[0] === torrent.name;
+}
+
+/** Expected v2 hash of every piece of every listed file (undefined where the torrent lacks it). */
+function v2Expectations(torrent: VerifiableTorrent, files: VerifiableTorrent['files']): (Uint8Array | undefined)[][] {
+  return files.map((f) => {
+    const count = Math.ceil(f.length / torrent.pieceLength);
+    if (count === 0 || !f.piecesRoot) return [];
+    if (f.length <= torrent.pieceLength) return [f.piecesRoot];
+    const layer = torrent.pieceLayers?.get(hex(f.piecesRoot));
+    const out: (Uint8Array | undefined)[] = [];
+    for (let p = 0; p < count; p++) out.push(layer && layer.length === count * HASH_SIZE ? layer.subarray(p * HASH_SIZE, (p + 1) * HASH_SIZE) : undefined);
+    return out;
+  });
+}
+
+function equal(a: Uint8Array, ai: number, b: Uint8Array, bi: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (a[ai + k] !== b[bi + k]) return false;
+  return true;
+}
+
+function hex(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
