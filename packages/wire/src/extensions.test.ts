@@ -77,7 +77,7 @@ describe('BEP 9 ut_metadata', () => {
   });
 
   it('rejects wrong piece sizes, unknown types and oversized metadata', () => {
-    const mk = (o: object, tail = new Uint8Array()) => concat([encode(o), tail]);
+    const mk = (o: object, tail: Uint8Array = new Uint8Array()) => concat([encode(o), tail]);
     expect(code(() => decodeMetadataMessage(mk({ msg_type: 1, piece: 0, total_size: 10 }, pattern(9))))).toBe('WIRE_BAD_EXTENSION');
     expect(code(() => decodeMetadataMessage(mk({ msg_type: 1, piece: 1, total_size: 10 }, pattern(10))))).toBe('WIRE_BAD_EXTENSION');
     expect(code(() => decodeMetadataMessage(mk({ msg_type: 1, piece: 0, total_size: 2 ** 40 }, pattern(16384))))).toBe('WIRE_BAD_EXTENSION');

@@ -45,3 +45,10 @@ export {
 } from './ut-metadata.ts';
 export { decodePex, encodePex, MAX_PEX_PEERS, PexFlags, type PexMessage, type PexPeer } from './ut-pex.ts';
 export { decodeCompactPeers, encodeCompactPeers, formatIp, parseIp, type PeerAddress } from './compact.ts';
+export {
+  PeerSession,
+  type PeerSessionOptions,
+  type RequestFailure,
+  type SessionEvent,
+  type TorrentShape,
+} from './session.ts';

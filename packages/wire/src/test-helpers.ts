@@ -18,3 +18,10 @@ export function pattern(n: number, seed = 0): Uint8Array {
   for (let i = 0; i < n; i++) out[i] = (seed + i) & 0xff;
   return out;
 }
+
+/** Byte equality without a deep-equal walk (fast for large arrays). */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
