@@ -12,7 +12,7 @@ if (!name || !existsSync(join(dir, `${name}.bench.mjs`))) {
   console.error(`usage: pnpm bench <${available.join('|')}> [args]`);
   process.exit(2);
 }
-const build = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], {
+const build = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', '--filter=@torrentkit/bench^...', '--output-logs=errors-only'], {
   cwd: join(dir, '../..'), stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
 });
 if (build.status !== 0) process.exit(build.status ?? 1);

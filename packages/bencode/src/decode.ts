@@ -12,6 +12,9 @@ const MAX_LENGTH_DIGITS = 15;
 
 class Decoder {
   readonly buf: Uint8Array;
+  // Views are built with the Uint8Array constructor: cheaper than subarray (no species lookup).
+  readonly ab: ArrayBufferLike;
+  readonly base: number;
   pos: number;
   readonly strict: boolean;
   readonly maxDepth: number;
@@ -22,6 +25,8 @@ class Decoder {
 
   constructor(buf: Uint8Array, options: DecodeOptions | undefined) {
     this.buf = buf;
+    this.ab = buf.buffer;
+    this.base = buf.byteOffset;
     this.pos = 0;
     this.strict = options?.strict ?? true;
     this.maxDepth = Math.min(options?.maxDepth ?? DEFAULT_MAX_DEPTH, 100_000);
@@ -72,7 +77,7 @@ class Decoder {
 
   bytes(): Uint8Array {
     const start = this.stringBounds();
-    return this.copy ? this.buf.slice(start, this.pos) : this.buf.subarray(start, this.pos);
+    return this.copy ? this.buf.slice(start, this.pos) : new Uint8Array(this.ab, this.base + start, this.pos - start);
   }
 
   integer(): number | bigint {

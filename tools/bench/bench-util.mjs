@@ -1,0 +1,28 @@
+// Shared timing helpers for benchmarks: warm up, then run for a fixed time budget and report the
+// best-of-rounds mean (least disturbed by other load on the machine).
+
+/** Runs `fn` repeatedly; returns milliseconds per call (best of `rounds` rounds of ~`ms` each). */
+export function timePerCall(fn, { ms = 300, rounds = 5 } = {}) {
+  for (let i = 0; i < 20; i++) fn();
+  let best = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    let n = 0;
+    const start = performance.now();
+    let now = start;
+    while (now - start < ms) {
+      for (let i = 0; i < 8; i++) fn();
+      n += 8;
+      now = performance.now();
+    }
+    best = Math.min(best, (now - start) / n);
+  }
+  return best;
+}
+
+/** Formats rows (arrays of cells) as an aligned text table. */
+export function table(header, rows) {
+  const all = [header, ...rows].map((r) => r.map(String));
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(all[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
+}
