@@ -1,0 +1,95 @@
+// `create-torrent PATH [options]`: wire the options into metainfo's createTorrent, draw progress,
+// write the result atomically and print what was made. All torrent logic lives in metainfo.
+
+import { statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { createTorrent, MetainfoError, parseTorrent } from '@torrentkit/metainfo';
+import type { CreateArgs } from '../args.ts';
+import { CliError, usageError } from '../errors.ts';
+import type { Io } from '../io.ts';
+import { magnetLink } from '../magnet-link.ts';
+import { ProgressBar, wantProgress } from '../progress.ts';
+import { createSummary, torrentJson } from '../summary.ts';
+import { createdBy } from '../version.ts';
+import { checkWritable, writeFileAtomic } from '../write-file.ts';
+
+export async function runCreate(args: CreateArgs, io: Io): Promise<number> {
+  checkInput(args.path);
+  const toStdout = args.output === '-';
+  if (toStdout && args.json) throw usageError('--json cannot be combined with -o - (both use stdout)');
+  // Name from the resolved path, so `create-torrent .` and `dir/` get the directory's own name.
+  const name = args.name ?? (basename(resolve(args.path)) || 'torrent');
+  const output = toStdout ? null : args.output ?? `${name.replace(/[/\\]/g, '_')}.torrent`;
+  // Refuse before hashing, so a mistake costs nothing; writeFileAtomic checks again at the end.
+  if (output !== null) checkWritable(output, args.force);
+
+  const bar = !args.quiet && wantProgress(io.stderr, io.env) ? new ProgressBar(io.stderr, 'hashing') : undefined;
+  let created;
+  try {
+    created = await createTorrent(args.path, {
+      version: args.version,
+      pieceLength: args.pieceLength,
+      maxPieceLength: args.maxPieceLength,
+      name,
+      announce: args.trackers,
+      urlList: args.webSeeds,
+      private: args.private,
+      source: args.source,
+      comment: args.comment,
+      createdBy: args.createdBy ? createdBy() : null,
+      creationDate: args.date ? undefined : null,
+      includeHidden: args.includeHidden,
+      followSymlinks: args.followSymlinks,
+      exclude: args.exclude,
+      threads: args.threads,
+      signal: io.signal,
+      onProgress: bar
+        ? (p) => bar.update({ bytesDone: p.bytes, bytesTotal: p.totalBytes, piecesDone: p.pieces, piecesTotal: p.totalPieces })
+        : undefined,
+    });
+  } catch (err) {
+    throw explain(err, args.path);
+  } finally {
+    bar?.done();
+  }
+
+  // The summary comes from parsing what we are about to write: what the user sees is what the file says.
+  const parsed = parseTorrent(created.torrent);
+  const json = torrentJson(parsed, magnetLink(parsed));
+  if (output === null) {
+    io.stdout.write(created.torrent);
+    if (!args.quiet) io.stderr.write(createSummary(json, null));
+    return 0;
+  }
+  writeFileAtomic(output, created.torrent, args.force);
+  if (args.json) io.stdout.write(`${JSON.stringify({ ...json, output })}\n`);
+  else if (!args.quiet) io.stdout.write(createSummary(json, output));
+  return 0;
+}
+
+function checkInput(path: string): void {
+  try {
+    statSync(path);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new CliError('CLI_MISSING_PATH', `no such file or directory: ${path}`);
+    if (code === 'EACCES' || code === 'EPERM') throw new CliError('CLI_UNREADABLE', `permission denied: ${path}`);
+    throw err;
+  }
+}
+
+/** Rephrase builder errors that have a better one-line explanation at the command line. */
+function explain(err: unknown, path: string): unknown {
+  if (!(err instanceof MetainfoError)) return err;
+  switch (err.code as string) {
+    case 'METAINFO_NO_FILES':
+      return new CliError('CLI_EMPTY', `${path}: no files to put in the torrent (empty, or everything hidden or excluded; see --include-hidden, --exclude)`);
+    case 'METAINFO_INVALID_LENGTH':
+      return new CliError('CLI_EMPTY', `${path}: every file is empty, nothing to hash`);
+    case 'METAINFO_FILE_UNREADABLE':
+    case 'METAINFO_FILE_MISSING':
+      return new CliError(err.code, `cannot read ${err.message}`);
+    default:
+      return new CliError(err.code, err.message);
+  }
+}

@@ -1,0 +1,39 @@
+// Entry point shared by the bin and the tests: parse argv, run one command, turn any error into one
+// line on stderr (or a JSON error object with --json) and an exit code.
+
+import { parseCommandLine, type Args } from './args.ts';
+import { runCreate } from './commands/create.ts';
+import { runMagnet } from './commands/magnet.ts';
+import { runShow } from './commands/show.ts';
+import { runVerify } from './commands/verify.ts';
+import { describeError } from './errors.ts';
+import { MAIN_HELP, TOPIC_HELP } from './help.ts';
+import type { Io } from './io.ts';
+import { version } from './version.ts';
+
+/** Runs the CLI with `argv` (arguments only) and returns the exit code. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let args: Args | undefined;
+  try {
+    args = parseCommandLine(argv);
+    switch (args.command) {
+      case 'help':
+        io.stdout.write(args.topic !== undefined ? TOPIC_HELP[args.topic] ?? MAIN_HELP : MAIN_HELP);
+        return 0;
+      case 'version':
+        io.stdout.write(`${version()}\n`);
+        return 0;
+      case 'create': return await runCreate(args, io);
+      case 'show': return await runShow(args, io);
+      case 'verify': return await runVerify(args, io);
+      case 'magnet': return await runMagnet(args, io);
+    }
+  } catch (err) {
+    const e = describeError(err);
+    if (args !== undefined && 'json' in args && args.json) {
+      io.stdout.write(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
+    }
+    io.stderr.write(`create-torrent: ${e.message}\n`);
+    return e.exitCode;
+  }
+}

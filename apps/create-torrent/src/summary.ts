@@ -1,0 +1,134 @@
+// What create and show print: a short human summary, or one JSON object whose schema is fixed
+// (documented in the README, checked by the tests) so scripts can rely on it.
+
+import type { ParsedTorrent } from '@torrentkit/metainfo';
+import { formatBytes } from './size.ts';
+
+/** One file in the JSON output. `path` joins the torrent's path components with '/'. */
+export interface FileJson {
+  path: string;
+  length: number;
+  pad?: true;
+  executable?: true;
+  hidden?: true;
+  symlink?: string;
+}
+
+/** The JSON schema of `create --json` and `show --json`. */
+export interface TorrentJson {
+  name: string;
+  version: 'v1' | 'v2' | 'hybrid';
+  infoHash: string | null;
+  infoHashV2: string | null;
+  magnet: string;
+  /** Total bytes of the real files (pad files left out). */
+  length: number;
+  pieceLength: number;
+  pieceCount: number;
+  /** Number of real files (pad files left out). */
+  fileCount: number;
+  trackers: string[][];
+  webSeeds: string[];
+  private: boolean;
+  source: string | null;
+  comment: string | null;
+  createdBy: string | null;
+  /** Seconds since the Unix epoch, or null when the torrent has none. */
+  creationDate: number | null;
+  files: FileJson[];
+  /** Only in `create --json`: where the torrent was written (null for `-o -`). */
+  output?: string | null;
+}
+
+/** Tracker tiers as a client would use them: announce-list when present, else announce alone. */
+export function trackerTiers(t: ParsedTorrent): string[][] {
+  if (t.announceList.length > 0) return t.announceList.map((tier) => [...tier]);
+  return t.announce ? [[t.announce]] : [];
+}
+
+/** The JSON object for a parsed torrent. */
+export function torrentJson(t: ParsedTorrent, magnet: string): TorrentJson {
+  const real = t.files.filter((f) => !f.pad);
+  return {
+    name: t.name,
+    version: t.version,
+    infoHash: t.infoHash ?? null,
+    infoHashV2: t.infoHashV2 ?? null,
+    magnet,
+    length: real.reduce((n, f) => n + f.length, 0),
+    pieceLength: t.pieceLength,
+    pieceCount: t.pieceCount,
+    fileCount: real.length,
+    trackers: trackerTiers(t),
+    webSeeds: [...t.urlList],
+    private: t.private,
+    source: t.source ?? null,
+    comment: t.comment ?? null,
+    createdBy: t.createdBy ?? null,
+    creationDate: t.creationDate ?? null,
+    files: t.files.map(fileJson),
+  };
+}
+
+function fileJson(f: ParsedTorrent['files'][number]): FileJson {
+  const out: FileJson = { path: f.path.join('/'), length: f.length };
+  if (f.pad) out.pad = true;
+  if (f.executable) out.executable = true;
+  if (f.hidden) out.hidden = true;
+  if (f.symlink) out.symlink = (f.symlinkPath ?? []).join('/');
+  return out;
+}
+
+/** Aligned `label  value` rows. */
+function rows(pairs: ReadonlyArray<readonly [string, string]>): string {
+  const w = Math.max(...pairs.map(([k]) => k.length));
+  return pairs.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
+}
+
+function sizeLine(j: TorrentJson): string {
+  const files = j.fileCount === 1 ? '1 file' : `${j.fileCount} files`;
+  return `${formatBytes(j.length)} (${j.length} bytes) in ${files}`;
+}
+
+function hashRows(j: TorrentJson): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (j.infoHash) out.push(['info hash', j.infoHash]);
+  if (j.infoHashV2) out.push(['info hash v2', j.infoHashV2]);
+  return out;
+}
+
+/** The short summary `create` prints. */
+export function createSummary(j: TorrentJson, output: string | null): string {
+  const pairs: Array<[string, string]> = [
+    ['name', j.name],
+    ['size', sizeLine(j)],
+    ['pieces', `${j.pieceCount} x ${formatBytes(j.pieceLength)} (${j.version})`],
+    ...hashRows(j),
+    ['magnet', j.magnet],
+  ];
+  if (output !== null) pairs.push(['written to', output]);
+  return rows(pairs);
+}
+
+/** What `show` prints: everything but the raw hashes, then the file list. */
+export function showText(j: TorrentJson): string {
+  const pairs: Array<[string, string]> = [
+    ['name', j.name],
+    ['version', j.version],
+    ...hashRows(j),
+    ['size', sizeLine(j)],
+    ['pieces', `${j.pieceCount} x ${formatBytes(j.pieceLength)}`],
+    ['private', j.private ? 'yes' : 'no'],
+  ];
+  j.trackers.forEach((tier, i) => pairs.push([`tier ${i + 1}`, tier.join(' ')]));
+  for (const ws of j.webSeeds) pairs.push(['web seed', ws]);
+  if (j.source !== null) pairs.push(['source', j.source]);
+  if (j.comment !== null) pairs.push(['comment', j.comment]);
+  if (j.createdBy !== null) pairs.push(['created by', j.createdBy]);
+  if (j.creationDate !== null) pairs.push(['created', new Date(j.creationDate * 1000).toISOString()]);
+  pairs.push(['magnet', j.magnet]);
+  const files = j.files.filter((f) => !f.pad);
+  const w = Math.max(0, ...files.map((f) => String(f.length).length));
+  const list = files.map((f) => `  ${String(f.length).padStart(w)}  ${f.path}${f.symlink !== undefined ? ` -> ${f.symlink}` : ''}`);
+  return `${rows(pairs)}files:\n${list.join('\n')}\n`;
+}
