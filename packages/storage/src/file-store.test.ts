@@ -35,6 +35,9 @@ describe('FileStore', () => {
     expect(readFileSync(join(root, 't/b.bin')).length).toBe(20);
     expect(existsSync(join(root, 't/.pad'))).toBe(false);
     expect([...(await s.readBlock(0, 8, 8))]).toEqual([9, 10, 0, 0, 0, 0, 0, 0]);
+    expect(existsSync(join(root, 't/zero'))).toBe(false);
+    await s.complete();
+    expect(readFileSync(join(root, 't/zero')).length).toBe(0);
     await s.close();
   });
 

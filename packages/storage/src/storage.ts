@@ -66,6 +66,16 @@ export class Storage {
     for (const f of this.layout.files) if (!f.pad) await pre(f.index);
   }
 
+  /**
+   * Creates the torrent's empty files (no block ever touches them) and flushes: call when the
+   * download is complete.
+   */
+  async complete(): Promise<void> {
+    const empty = new Uint8Array(0);
+    for (const f of this.layout.files) if (!f.pad && f.length === 0) await this.store.write(f.index, 0, empty);
+    await this.store.flush();
+  }
+
   flush(): Promise<void> {
     return this.store.flush();
   }
