@@ -15,3 +15,4 @@ export { toHex, fromHex, toBase32, fromBase32 } from './util/hex.ts';
 export * from './hash/index.ts';
 export { sanitizePath, sanitizeComponent, type SanitizeOptions } from './sanitize.ts';
 export * from './magnet/index.ts';
+export { encodeTorrent } from './encode.ts';

@@ -10,7 +10,7 @@ export const BLOCK_SIZE = 16384;
  * past the end of a file (leaves past the end are 32 zero bytes, not hashes of zero blocks).
  */
 export function padHashForPiece(pieceLength: number): Uint8Array {
-  let h = new Uint8Array(32);
+  let h: Uint8Array = new Uint8Array(32);
   for (let n = pieceLength / BLOCK_SIZE; n > 1; n /= 2) h = hashPair(h, h);
   return h;
 }
