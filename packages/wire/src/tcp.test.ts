@@ -1,0 +1,136 @@
+// Loopback only (127.0.0.1, ephemeral ports), on Node, Deno and Bun alike.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Bitfield } from './bitfield.ts';
+import { PeerSession, type SessionEvent } from './session.ts';
+import { connect, listen, runSession, type TcpConnection, type TcpListener } from './tcp.ts';
+import { equalBytes, pattern } from './test-helpers.ts';
+
+const infoHash = pattern(20, 3);
+let listener: TcpListener | undefined;
+const conns: TcpConnection[] = [];
+
+afterEach(async () => {
+  for (const c of conns.splice(0)) c.destroy();
+  await listener?.close();
+  listener = undefined;
+});
+
+function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const poll = (): void => {
+      if (cond()) resolve();
+      else if (Date.now() - start > ms) reject(new Error('timed out waiting'));
+      else setTimeout(poll, 5);
+    };
+    poll();
+  });
+}
+
+describe('TCP transport', () => {
+  it('connects, carries bytes both ways and closes', async () => {
+    const received: number[] = [];
+    let server: TcpConnection | undefined;
+    listener = await listen({ port: 0 }, (c) => {
+      server = c;
+      conns.push(c);
+      c.onData((chunk) => {
+        expect(chunk.constructor).toBe(Uint8Array);
+        c.write(chunk); // echo
+      });
+    });
+    expect(listener.port).toBeGreaterThan(0);
+    const client = await connect({ host: '127.0.0.1', port: listener.port });
+    conns.push(client);
+    client.onData((chunk) => received.push(...chunk));
+    client.write(Uint8Array.of(1, 2));
+    client.write(Uint8Array.of(3));
+    await waitFor(() => received.length === 3);
+    expect(received).toEqual([1, 2, 3]);
+    client.close();
+    await client.closed;
+    await server!.closed;
+    expect(client.isClosed).toBe(true);
+  });
+
+  it('rejects a connection to a port nobody listens on', async () => {
+    const l = await listen({ port: 0 }, () => {});
+    const port = l.port;
+    await l.close();
+    await expect(connect({ host: '127.0.0.1', port, timeout: 5000 })).rejects.toBeTruthy();
+  });
+
+  it('reports backpressure and drains', async () => {
+    let server: TcpConnection | undefined;
+    listener = await listen({ port: 0 }, (c) => {
+      server = c;
+      conns.push(c);
+      c.pause();
+    });
+    const client = await connect({ host: '127.0.0.1', port: listener.port });
+    conns.push(client);
+    await waitFor(() => server !== undefined);
+    const chunk = new Uint8Array(1 << 20);
+    let writes = 0;
+    while (client.write(chunk) && writes < 256) writes++;
+    expect(client.needsDrain).toBe(true);
+    let total = 0;
+    server!.onData((c) => (total += c.length));
+    const drained = new Promise<void>((resolve) => client.onDrain(resolve));
+    server!.resume();
+    await drained;
+    await waitFor(() => total > 0);
+  });
+
+  it('runs two PeerSessions over loopback: metadata-free download of every block', async () => {
+    const torrent = { pieceCount: 8, pieceLength: 65536, totalLength: 8 * 65536 - 5000 };
+    const data = pattern(torrent.totalLength, 11);
+    const block = 16384;
+    let seedDone: Promise<void> | undefined;
+    listener = await listen({ port: 0 }, (c) => {
+      conns.push(c);
+      const seeder: PeerSession = new PeerSession({
+        infoHash, peerId: pattern(20, 2), torrent, pieces: Bitfield.full(8),
+        onSend: (d) => c.write(d),
+        onEvent: (e) => {
+          if (e.type === 'interested') seeder.unchoke();
+          if (e.type === 'request') {
+            const off = e.index * torrent.pieceLength + e.begin;
+            seeder.sendPiece(e.index, e.begin, data.subarray(off, off + e.length));
+          }
+        },
+      });
+      seedDone = runSession(c, seeder);
+    });
+    const conn = await connect({ host: '127.0.0.1', port: listener.port });
+    conns.push(conn);
+    const got = new Uint8Array(torrent.totalLength);
+    let bytes = 0;
+    const events: string[] = [];
+    const leecher: PeerSession = new PeerSession({
+      infoHash, peerId: pattern(20, 1), torrent, pieces: new Bitfield(8),
+      onSend: (d) => conn.write(d),
+      onEvent: (e: SessionEvent) => {
+        events.push(e.type);
+        if (e.type === 'bitfield') {
+          leecher.interested();
+          for (let i = 0; i < torrent.pieceCount; i++) {
+            const size = Math.min(torrent.pieceLength, torrent.totalLength - i * torrent.pieceLength);
+            for (let b = 0; b < size; b += block) leecher.request(i, b, Math.min(block, size - b));
+          }
+        }
+        if (e.type === 'block') {
+          got.set(e.block, e.index * torrent.pieceLength + e.begin);
+          bytes += e.block.length;
+          if (bytes === torrent.totalLength) leecher.close();
+        }
+      },
+    });
+    const done = runSession(conn, leecher);
+    await done;
+    await seedDone;
+    expect(bytes).toBe(torrent.totalLength);
+    expect(equalBytes(got, data)).toBe(true);
+    expect(events.slice(0, 3)).toEqual(['handshake', 'bitfield', 'extended-handshake']);
+  });
+});

@@ -1,0 +1,230 @@
+// TCP transport for the peer wire protocol over `node:net` (which Node, Deno and Bun all provide).
+// This is the only module of the package that touches sockets; it translates between a socket and
+// the sans-I/O PeerSession: bytes in -> session.receive, session output -> socket writes, a timer ->
+// session.tick. Received chunks are handed on as Uint8Array views of the socket's buffers (no copy).
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { WireError } from './errors.ts';
+import type { PeerSession } from './session.ts';
+
+/** One TCP connection carrying the peer wire protocol. */
+export class TcpConnection {
+  readonly socket: Socket;
+  /** Resolves when the socket has closed (for any reason). */
+  readonly closed: Promise<void>;
+  #corked = false;
+  #isClosed = false;
+  #onData: ((chunk: Uint8Array) => void) | undefined;
+  readonly #uncork = (): void => {
+    this.#corked = false;
+    this.socket.uncork();
+  };
+
+  constructor(socket: Socket) {
+    this.socket = socket;
+    socket.setNoDelay(true);
+    this.closed = new Promise((resolve) => {
+      socket.once('close', () => {
+        this.#isClosed = true;
+        resolve();
+      });
+    });
+    // A socket error is followed by 'close'; listening here keeps it from becoming an uncaught exception.
+    socket.on('error', () => {});
+    socket.on('data', (chunk: Uint8Array) => {
+      // Node hands out Buffers; the public API speaks plain Uint8Array over the same memory.
+      this.#onData?.(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    });
+  }
+
+  /** Remote address and port, as the socket reports them. */
+  get remoteAddress(): string | undefined {
+    return this.socket.remoteAddress;
+  }
+  get remotePort(): number | undefined {
+    return this.socket.remotePort;
+  }
+  get localPort(): number | undefined {
+    return this.socket.localPort;
+  }
+
+  /** Whether the connection has closed. */
+  get isClosed(): boolean {
+    return this.#isClosed;
+  }
+
+  /**
+   * Bytes queued in user space waiting for the kernel. A sender of bulk data should stop producing
+   * while {@link needsDrain} is true and continue on {@link onDrain}.
+   */
+  get bufferedAmount(): number {
+    return this.socket.writableLength;
+  }
+
+  /** True when the write buffer is above its high-water mark (backpressure). */
+  get needsDrain(): boolean {
+    return this.socket.writableNeedDrain;
+  }
+
+  /** Sets the handler for received bytes (one at a time; a new one replaces the old). */
+  onData(handler: (chunk: Uint8Array) => void): void {
+    this.#onData = handler;
+  }
+
+  /** Calls `handler` every time the write buffer drains below its high-water mark. */
+  onDrain(handler: () => void): void {
+    this.socket.on('drain', handler);
+  }
+
+  /**
+   * Queues bytes for sending. Writes made in the same tick are corked together so the header and
+   * block of a piece message (and a burst of requests) leave in one writev. Returns false when the
+   * caller should wait for drain. The bytes must not be modified afterwards.
+   */
+  write(data: Uint8Array): boolean {
+    if (this.#isClosed || this.socket.destroyed) return false;
+    if (!this.#corked) {
+      this.#corked = true;
+      this.socket.cork();
+      queueMicrotask(this.#uncork);
+    }
+    return this.socket.write(data);
+  }
+
+  /** Stops reading from the socket (receive-side backpressure) until {@link resume}. */
+  pause(): void {
+    this.socket.pause();
+  }
+  resume(): void {
+    this.socket.resume();
+  }
+
+  /** Closes the connection: flushes what was written, then ends it; `destroy` drops it at once. */
+  close(): void {
+    if (this.#isClosed) return;
+    this.socket.end();
+    // A peer that never reads must not keep the socket half-open forever.
+    setTimeout(() => this.socket.destroy(), 5000).unref?.();
+  }
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+/** Where to connect. */
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  /** Give up after this many milliseconds. Default 30 000. */
+  timeout?: number;
+  /** Local address to bind (e.g. 127.0.0.1). */
+  localAddress?: string;
+  /** Aborts the connection attempt. */
+  signal?: AbortSignal;
+}
+
+/** Opens a TCP connection. Rejects with the socket's error, or WIRE_TIMEOUT. */
+export function connect(options: ConnectOptions): Promise<TcpConnection> {
+  return new Promise((resolve, reject) => {
+    const opts: { host: string; port: number; localAddress?: string } = { host: options.host, port: options.port };
+    if (options.localAddress) opts.localAddress = options.localAddress;
+    const socket = createConnection(opts);
+    const fail = (err: unknown): void => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      socket.destroy();
+      reject(err);
+    };
+    const onAbort = (): void => fail(options.signal?.reason ?? new WireError('WIRE_CLOSED', 'connect aborted'));
+    const timer = setTimeout(() => fail(new WireError('WIRE_TIMEOUT', `connect to ${options.host}:${options.port} timed out`)), options.timeout ?? 30_000);
+    if (options.signal?.aborted) return onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    socket.once('error', fail);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      socket.off('error', fail);
+      resolve(new TcpConnection(socket));
+    });
+  });
+}
+
+/** A listening TCP server for incoming peers. */
+export interface TcpListener {
+  /** The bound port (useful after listening on port 0). */
+  readonly port: number;
+  readonly host: string;
+  readonly server: Server;
+  /** Stops accepting and closes every connection it accepted. */
+  close(): Promise<void>;
+}
+
+/** Where to listen. Defaults to 127.0.0.1 and an ephemeral port. */
+export interface ListenOptions {
+  host?: string;
+  port?: number;
+}
+
+/** Listens for incoming connections and hands each to `onConnection`. */
+export function listen(options: ListenOptions, onConnection: (conn: TcpConnection) => void): Promise<TcpListener> {
+  const host = options.host ?? '127.0.0.1';
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    onConnection(new TcpConnection(socket));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      resolve({
+        port,
+        host,
+        server,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+/** Options of {@link runSession}. */
+export interface RunSessionOptions {
+  /** How often to call `session.tick`. Default 1000 ms. */
+  tickInterval?: number;
+  /** The clock. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * Drives a {@link PeerSession} over a connection: received bytes go to `session.receive`, a timer
+ * calls `session.tick`, the session closes when the socket does and the socket closes when the
+ * session does. Create the session with `onSend: (d) => conn.write(d)`. Returns a promise that
+ * resolves once both are closed.
+ */
+export function runSession(conn: TcpConnection, session: PeerSession, options: RunSessionOptions = {}): Promise<void> {
+  const now = options.now ?? Date.now;
+  const check = (): void => {
+    if (session.closed) conn.close();
+  };
+  conn.onData((chunk) => {
+    session.receive(chunk, now());
+    check();
+  });
+  const timer = setInterval(() => {
+    session.tick(now());
+    check();
+  }, options.tickInterval ?? 1000);
+  timer.unref?.();
+  session.start(now());
+  check();
+  return conn.closed.then(() => {
+    clearInterval(timer);
+    session.close(new WireError('WIRE_CLOSED', 'connection closed'));
+  });
+}
