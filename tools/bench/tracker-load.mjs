@@ -25,7 +25,7 @@ const rand = (n) => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5
 const populate = opt.mode.startsWith('populate');
 const total = populate ? LOAD.swarms * LOAD.peersPerSwarm : opt.maxRequests;
 const lat = new Float64Array(Math.min(total, opt.maxRequests));
-let nLat = 0, errors = 0, failures = 0, timeouts = 0, sample;
+let nLat = 0, all = 0, errors = 0, failures = 0, timeouts = 0, sample;
 let firstFailure;
 const cpu0 = process.cpuUsage();
 const hardStop = Date.now() + 1000 * (populate ? 180 : opt.seconds + opt.warmup + 30);
@@ -34,7 +34,7 @@ const result = opt.mode.startsWith('udp') || opt.mode === 'populate-udp' ? await
 const cpu = process.cpuUsage(cpu0);
 const sorted = lat.subarray(0, nLat).sort();
 console.log(JSON.stringify({
-  mode: opt.mode, ok: nLat, errors, failures, timeouts, seconds: result.seconds,
+  mode: opt.mode, ok: nLat, all, errors, failures, timeouts, seconds: result.seconds,
   rps: nLat / result.seconds, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[nLat - 1] ?? NaN,
   sample, firstFailure, genCpu: (cpu.user + cpu.system) / 1e6 / result.elapsed,
 }));
@@ -79,6 +79,7 @@ async function runHttp() {
         if (body.length > 14 && Buffer.from(body.subarray(0, 20)).toString('latin1').includes('failure')) {
           failures++; firstFailure ??= Buffer.from(body).toString('latin1').slice(0, 200); continue;
         }
+        all++;
         if (start >= measureFrom && nLat < lat.length) lat[nLat++] = t - start;
       } catch (e) {
         errors++;
@@ -134,6 +135,7 @@ async function runUdp() {
           ? { interval: msg.readUInt32BE(8), incomplete: msg.readUInt32BE(12), complete: msg.readUInt32BE(16), peers: (msg.length - 20) / 6 }
           : { complete: msg.readUInt32BE(8), downloaded: msg.readUInt32BE(12), incomplete: msg.readUInt32BE(16) };
       }
+      all++;
       if (rec[0] >= measureFrom && nLat < lat.length) lat[nLat++] = t - rec[0];
     }
     pump();
