@@ -105,7 +105,7 @@ describe('createTorrent', () => {
       expect(p.pieceLayers.size).toBe(2); // a.bin and b.bin are larger than one piece
       if (version === 'hybrid') {
         const pads = p.files.filter((f) => f.pad);
-        expect(pads.every((f) => f.path[0] === '.pad' && (f.offset + f.length) % 16384 === 0)).toBe(true);
+        expect(pads.every((f) => f.path.at(-2) === '.pad' && (f.offset + f.length) % 16384 === 0)).toBe(true);
         expect(p.length % 16384).toBe(0); // tail pad after the last file
       }
     }

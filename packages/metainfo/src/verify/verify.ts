@@ -17,6 +17,7 @@ export interface VerifiableTorrent {
   pieceLength: number;
   /** v1 piece hashes (v1 and hybrid). */
   pieces: Uint8Array;
+  /** Files in torrent order; paths start with the torrent name, as in a ParsedTorrent. */
   files: ReadonlyArray<{ path: readonly string[]; length: number; pad?: boolean; piecesRoot?: Uint8Array }>;
   /** BEP 52 piece layers keyed by lower-case hex pieces root (v2). */
   pieceLayers?: ReadonlyMap<string, Uint8Array>;
@@ -24,10 +25,7 @@ export interface VerifiableTorrent {
 
 /** Options of {@link verifyTorrent}. */
 export interface VerifyOptions extends EngineOptions {
-  /**
-   * Where file `i` lives. Default: for a multi-file torrent `root/<sanitised path>`; for a
-   * single-file torrent `root` itself, or `root/<sanitised name>` when `root` is a directory.
-   */
+  /** Where file `i` lives. Default: `root` joined with the file's sanitised path. */
   resolvePath?: (file: VerifiableTorrent['files'][number], index: number) => string;
   onProgress?: (progress: HashProgress) => void;
 }
@@ -48,25 +46,17 @@ export function hasPiece(bitfield: Uint8Array, piece: number): boolean {
 }
 
 /**
- * Verify the data under `root` against `torrent`.
+ * Verify the data under `root` (the directory that holds the torrent's top-level file or folder,
+ * i.e. a client's save path) against `torrent`.
  *
  * ```ts
  * const torrent = parseTorrent(await readFile('x.torrent'));
- * const { have, pieceCount } = await verifyTorrent(torrent, './downloads/x');
+ * const { have, pieceCount } = await verifyTorrent(torrent, './downloads');
  * ```
  */
 export async function verifyTorrent(torrent: VerifiableTorrent, root: string, options: VerifyOptions = {}): Promise<VerifyResult> {
   const { join } = await import('node:path');
-  const { statSync } = await import('node:fs');
-  const single = isSingleFile(torrent);
-  let singleTarget = root;
-  if (single && !options.resolvePath) {
-    try {
-      if (statSync(root).isDirectory()) singleTarget = join(root, ...sanitizePath([torrent.name]));
-    } catch { /* missing: every piece is bad */ }
-  }
-  const resolve = options.resolvePath ?? ((file: { path: readonly string[] }) =>
-    single ? singleTarget : join(root, ...sanitizePath(file.path)));
+  const resolve = options.resolvePath ?? ((file: { path: readonly string[] }) => join(root, ...sanitizePath(file.path)));
   // v1 and hybrid: the v1 piece space with pad files as zero-filled sources (empty path).
   // v2: only real files, each starting on a piece boundary.
   const useV2 = torrent.version === 'v2';
@@ -118,17 +108,6 @@ export async function verifyTorrent(torrent: VerifiableTorrent, root: string, op
     }
   }
   return { bitfield, pieceCount, have, complete: have === pieceCount };
-}
-
-/**
- * Single-file torrents name their one file by `name`; multi-file ones list paths below it. A parsed
- * torrent's `info` says which (v1 `length` vs `files`); otherwise one file named like the torrent.
- */
-function isSingleFile(torrent: VerifiableTorrent): boolean {
-  const info = (torrent as { info?: Record<string, unknown> }).info;
-  if (info && torrent.version !== 'v2') return info.files === undefined;
-  const files = torrent.files.filter((f) => !f.pad);
-  return files.length === 1 && files[0]!.path.length === 1 && files[0]!.path[0] === torrent.name;
 }
 
 /** Expected v2 hash of every piece of every listed file (undefined where the torrent lacks it). */
