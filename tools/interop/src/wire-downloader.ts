@@ -17,7 +17,7 @@ import {
   MessageId,
   type Message,
 } from '@torrentkit/wire';
-import { Bitfield, Storage, createLayout, type Store, type Layout } from '@torrentkit/storage';
+import { Bitfield, Storage, createLayout, verify, type Store, type Layout } from '@torrentkit/storage';
 import { PeerConn, type ConnOptions } from './wire-conn.ts';
 import { parseInfo, type InfoSummary } from './wire-info.ts';
 
@@ -37,6 +37,8 @@ export interface DownloadOptions {
   pipeline?: number;
   /** Give up after this long. Default 60 s. */
   timeoutMs?: number;
+  /** Hash what the store already holds first and fetch only the missing pieces. Default false. */
+  recheck?: boolean;
   /** Drop a peer whose oldest request has waited this long. Default 15 s. */
   requestTimeoutMs?: number;
 }
@@ -144,13 +146,18 @@ export function download(opts: DownloadOptions): Promise<DownloadResult> {
       metadataMs = Date.now() - started;
       layout = createLayout(info.layout);
       storage = new Storage(layout, opts.store(layout, info));
-      have = new Bitfield(layout.pieceCount);
-      for (const p of peers) {
-        if (p.conn.closed) continue;
-        p.conn.parser.setPieceCount(layout.pieceCount);
-        if (!applyEarly(p)) continue;
-        startTrading(p);
-      }
+      const go = (bits: Bitfield): void => {
+        have = bits;
+        bytes = 0;
+        for (const p of peers) {
+          if (p.conn.closed) continue;
+          p.conn.parser.setPieceCount(layout!.pieceCount);
+          if (!applyEarly(p)) continue;
+          startTrading(p);
+        }
+      };
+      if (!opts.recheck) return go(new Bitfield(layout.pieceCount));
+      verify(storage, info.pieces).then(go, (e: unknown) => fail(`recheck failed: ${(e as Error).message}`));
     };
 
     // Checks what the peer announced before the piece count was known, as the parser would have.
@@ -176,7 +183,7 @@ export function download(opts: DownloadOptions): Promise<DownloadResult> {
     };
 
     const startTrading = (p: PeerState): void => {
-      if (!p.conn.peerHandshake || !layout || p.interested) return;
+      if (!p.conn.peerHandshake || !have || p.interested) return;
       // We have nothing yet: with the fast extension say so explicitly, else stay silent (BEP 3 allows it).
       if (p.conn.fast) p.conn.send(Uint8Array.of(0, 0, 0, 1, MessageId.haveNone));
       else if (have!.count() > 0) p.conn.send(encodeBitfield(have!.bytes));
@@ -202,7 +209,7 @@ export function download(opts: DownloadOptions): Promise<DownloadResult> {
 
     // Fills the peer's request pipeline; batches all new requests into one write.
     const pump = (p: PeerState): void => {
-      if (p.conn.closed || p.choked || !layout) return;
+      if (p.conn.closed || p.choked || !have) return;
       const room = Math.min(pipeline, p.reqq) - p.pending.size;
       if (room <= 0) return;
       const out = new Uint8Array(room * 17);
@@ -358,7 +365,7 @@ export function download(opts: DownloadOptions): Promise<DownloadResult> {
           const p = peers.find((q) => q.conn === c)!;
           p.report.fast = c.fast;
           p.report.extended = c.extended;
-          if (layout) startTrading(p);
+          if (have) startTrading(p);
         },
         onExtendedHandshake(c, h) {
           const p = peers.find((q) => q.conn === c)!;
