@@ -13,3 +13,11 @@ export {
 } from './http/reply.ts';
 export * as udp from './udp/packets.ts';
 export { ConnectionIds } from './udp/connection-id.ts';
+export { AnnounceClient, type AnnounceClientOptions } from './client/client.ts';
+export { AnnounceTiers } from './client/tiers.ts';
+export { UdpTrackerClient, parseUdpUrl, type UdpRetryOptions, type UdpTransport } from './client/udp-client.ts';
+export { httpAnnounce, httpScrape, type FetchLike } from './client/http-client.ts';
+export { announceUrl, scrapeUrl, type AnnounceParams } from './client/params.ts';
+export {
+  parseAnnounceResponse, parseCompactPeers, parseScrapeResponse, type AnnounceResult, type PeerAddress, type ScrapeResult,
+} from './client/announce-response.ts';

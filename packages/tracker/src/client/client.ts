@@ -1,0 +1,65 @@
+// The announce client a peer client uses: dispatches http(s):// to fetch and udp:// to a UDP
+// transport, and walks BEP 12 tiers.
+import { TrackerError } from '../errors.ts';
+import type { AnnounceResult, ScrapeResult } from './announce-response.ts';
+import { httpAnnounce, httpScrape, type FetchLike } from './http-client.ts';
+import type { AnnounceParams } from './params.ts';
+import { AnnounceTiers } from './tiers.ts';
+import { UdpTrackerClient, type UdpRetryOptions, type UdpTransport } from './udp-client.ts';
+
+/** Options of {@link AnnounceClient}. */
+export interface AnnounceClientOptions {
+  /** fetch to use for http(s) trackers. Default: the global `fetch`. */
+  fetch?: FetchLike;
+  /** Datagram transport for udp:// trackers; without one, UDP trackers fail with TRACKER_UNSUPPORTED_URL. */
+  udp?: UdpTransport;
+  /** UDP retransmission timing (BEP 15 defaults). */
+  udpRetry?: UdpRetryOptions;
+  /** Per-request timeout for HTTP trackers, ms. Default 15,000. */
+  httpTimeout?: number;
+  /** Called after `close()` to release what the options brought (e.g. an undici Agent). */
+  onClose?: () => void | Promise<void>;
+}
+
+/** Announces and scrapes over HTTP and UDP. One instance serves every torrent of a peer client. */
+export class AnnounceClient {
+  private readonly fetchFn: FetchLike;
+  private readonly udp: UdpTrackerClient | undefined;
+  private readonly httpTimeout: number;
+  private readonly onClose: (() => void | Promise<void>) | undefined;
+
+  constructor(options: AnnounceClientOptions = {}) {
+    this.fetchFn = options.fetch ?? ((url, init) => fetch(url, init));
+    this.udp = options.udp ? new UdpTrackerClient(options.udp, options.udpRetry) : undefined;
+    this.httpTimeout = options.httpTimeout ?? 15_000;
+    this.onClose = options.onClose;
+  }
+
+  /** Announce to one tracker URL (http, https or udp). */
+  announce(url: string, params: AnnounceParams, signal?: AbortSignal): Promise<AnnounceResult> {
+    if (/^https?:\/\//i.test(url)) return httpAnnounce(this.fetchFn, url, params, this.httpTimeout, signal);
+    if (/^udp:\/\//i.test(url)) {
+      if (!this.udp) return Promise.reject(new TrackerError('TRACKER_UNSUPPORTED_URL', 'no UDP transport configured'));
+      return this.udp.announce(url, params, signal);
+    }
+    return Promise.reject(new TrackerError('TRACKER_UNSUPPORTED_URL', `unsupported tracker URL: ${url}`));
+  }
+
+  /** Scrape one tracker for these info hashes. */
+  scrape(url: string, infoHashes: readonly Uint8Array[], signal?: AbortSignal): Promise<ScrapeResult[]> {
+    if (/^https?:\/\//i.test(url)) return httpScrape(this.fetchFn, url, infoHashes, this.httpTimeout, signal);
+    if (/^udp:\/\//i.test(url) && this.udp) return this.udp.scrape(url, infoHashes, signal);
+    return Promise.reject(new TrackerError('TRACKER_UNSUPPORTED_URL', `cannot scrape ${url}`));
+  }
+
+  /** Announce through BEP 12 tiers; returns the answer and which tracker gave it. */
+  async announceTiers(tiers: AnnounceTiers, params: AnnounceParams, signal?: AbortSignal): Promise<AnnounceResult & { url: string }> {
+    const { url, value } = await tiers.run((u) => this.announce(u, params, signal));
+    return { ...value, url };
+  }
+
+  async close(): Promise<void> {
+    this.udp?.close();
+    await this.onClose?.();
+  }
+}

@@ -1,0 +1,180 @@
+// BEP 15 UDP tracker client: connect, then announce/scrape with the connection ID, retransmitting
+// after 15 * 2^n seconds (n = 0..8) as the BEP says. Datagram I/O is injected (UdpTransport); the
+// `./node` entry point has a node:dgram one.
+import { TrackerError } from '../errors.ts';
+import { isV4Mapped, parseIp } from '../ip.ts';
+import type { AnnounceEvent } from '../store.ts';
+import { decodeResponse, encodeAnnounceRequest, encodeConnectRequest, encodeScrapeRequest, MAX_SCRAPE_HASHES, type UdpResponse } from '../udp/packets.ts';
+import { parseCompactPeers, type AnnounceResult, type ScrapeResult } from './announce-response.ts';
+import type { AnnounceParams } from './params.ts';
+
+/** Datagram I/O for the UDP client. */
+export interface UdpTransport {
+  /** Send one datagram; `host` is an address or a name. */
+  send(packet: Uint8Array, host: string, port: number): void;
+  /** Set the receiver of every datagram that arrives, with the sender's address text. */
+  onMessage(handler: (packet: Uint8Array, fromAddress: string) => void): void;
+  close(): void;
+}
+
+/** Retry timing (BEP 15 defaults: 15 s base, 8 doublings). Tests shrink `baseMs`. */
+export interface UdpRetryOptions {
+  /** First wait before a retransmission, in ms. Default 15,000. */
+  baseMs?: number;
+  /** Retransmissions before giving up (n goes 0..maxRetries). Default 8. */
+  maxRetries?: number;
+}
+
+const CONNECTION_ID_LIFETIME = 60_000;
+
+interface Pending {
+  resolve: (r: { res: UdpResponse; from: string }) => void;
+  cancel: () => void;
+}
+
+/** Parses `udp://host:port[/path]` into its parts; the path and query go out as BEP 41 URL data. */
+export function parseUdpUrl(url: string): { host: string; port: number; urlData: string } {
+  const m = /^udp:\/\/(\[[^\]]+\]|[^/:?#]+):(\d{1,5})([^#]*)/i.exec(url);
+  const port = m ? Number(m[2]) : 0;
+  if (!m || port < 1 || port > 65535) throw new TrackerError('TRACKER_BAD_URL', `not a udp tracker URL: ${url}`);
+  const host = m[1]!.startsWith('[') ? m[1]!.slice(1, -1) : m[1]!;
+  return { host, port, urlData: m[3] ?? '' };
+}
+
+const EVENT_OF: Record<AnnounceEvent, AnnounceEvent> = { none: 'none', started: 'started', stopped: 'stopped', completed: 'completed' };
+
+/** A UDP tracker client over one transport; reuse it for every UDP tracker. */
+export class UdpTrackerClient {
+  private readonly transport: UdpTransport;
+  private readonly baseMs: number;
+  private readonly maxRetries: number;
+  private readonly pending = new Map<number, Pending>();
+  private readonly connections = new Map<string, { id: Uint8Array; at: number }>();
+  private closed = false;
+
+  constructor(transport: UdpTransport, retry: UdpRetryOptions = {}) {
+    this.transport = transport;
+    this.baseMs = retry.baseMs ?? 15_000;
+    this.maxRetries = retry.maxRetries ?? 8;
+    transport.onMessage((packet, from) => {
+      const res = decodeResponse(packet);
+      if (!res) return;
+      const p = this.pending.get(res.transactionId);
+      if (!p) return; // late, duplicate or forged
+      this.pending.delete(res.transactionId);
+      p.resolve({ res, from });
+    });
+  }
+
+  private newTid(): number {
+    const a = new Uint32Array(1);
+    do crypto.getRandomValues(a); while (this.pending.has(a[0]!));
+    return a[0]!;
+  }
+
+  /**
+   * Send `build(tid)` and wait for its reply, retransmitting after base * 2^n. `attempt` carries n
+   * across the connect and announce steps of one operation.
+   */
+  private async exchange(host: string, port: number, build: (tid: number) => Uint8Array, state: { n: number }, signal?: AbortSignal): Promise<{ res: UdpResponse; from: string }> {
+    const tid = this.newTid();
+    const packet = build(tid);
+    for (;;) {
+      if (this.closed) throw new TrackerError('TRACKER_ABORTED', 'client closed');
+      if (signal?.aborted) throw new TrackerError('TRACKER_ABORTED', 'announce aborted');
+      const wait = this.baseMs * 2 ** state.n;
+      const got = await new Promise<{ res: UdpResponse; from: string } | null>((resolve) => {
+        const timer = setTimeout(() => { this.pending.delete(tid); cleanup(); resolve(null); }, wait);
+        const onAbort = () => { clearTimeout(timer); this.pending.delete(tid); resolve(null); };
+        const cleanup = () => signal?.removeEventListener('abort', onAbort);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.pending.set(tid, {
+          resolve: (r) => { clearTimeout(timer); cleanup(); resolve(r); },
+          cancel: () => { clearTimeout(timer); cleanup(); resolve(null); },
+        });
+        try {
+          this.transport.send(packet, host, port);
+        } catch {
+          // A send error (no route) is treated like a lost packet; the timer retries.
+        }
+      });
+      if (got) {
+        if (got.res.action === 'error') throw new TrackerError('TRACKER_FAILURE', got.res.message);
+        return got;
+      }
+      if (this.closed) throw new TrackerError('TRACKER_ABORTED', 'client closed');
+      if (signal?.aborted) throw new TrackerError('TRACKER_ABORTED', 'announce aborted');
+      if (state.n >= this.maxRetries) throw new TrackerError('TRACKER_TIMEOUT', `no UDP reply from ${host}:${port}`);
+      state.n++;
+    }
+  }
+
+  private async connectionId(host: string, port: number, state: { n: number }, signal?: AbortSignal): Promise<Uint8Array> {
+    const key = `${host}|${port}`;
+    const c = this.connections.get(key);
+    if (c && Date.now() - c.at < CONNECTION_ID_LIFETIME) return c.id;
+    const { res } = await this.exchange(host, port, encodeConnectRequest, state, signal);
+    if (res.action !== 'connect') throw new TrackerError('TRACKER_BAD_RESPONSE', `expected connect, got ${res.action}`);
+    this.connections.set(key, { id: res.connectionId, at: Date.now() });
+    return res.connectionId;
+  }
+
+  /** Run `op` with a connection ID; once, reconnect if the tracker rejects the ID. */
+  private async withConnection<T>(host: string, port: number, signal: AbortSignal | undefined, op: (cid: Uint8Array, state: { n: number }) => Promise<T>): Promise<T> {
+    const state = { n: 0 };
+    for (let tries = 0; ; tries++) {
+      const cid = await this.connectionId(host, port, state, signal);
+      try {
+        return await op(cid, state);
+      } catch (err) {
+        if (tries === 0 && err instanceof TrackerError && err.code === 'TRACKER_FAILURE' && /connection/i.test(err.message)) {
+          this.connections.delete(`${host}|${port}`);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** Announce to `udp://host:port[/path]`. */
+  announce(url: string, p: AnnounceParams, signal?: AbortSignal): Promise<AnnounceResult> {
+    const { host, port, urlData } = parseUdpUrl(url);
+    return this.withConnection(host, port, signal, async (cid, state) => {
+      const { res, from } = await this.exchange(host, port, (tid) => encodeAnnounceRequest({
+        connectionId: cid, transactionId: tid, infoHash: p.infoHash, peerId: p.peerId,
+        downloaded: BigInt(p.downloaded ?? 0), left: BigInt(p.left), uploaded: BigInt(p.uploaded ?? 0),
+        event: EVENT_OF[p.event ?? 'none'], ip: 0, key: p.key ?? 0, numWant: p.numwant ?? -1, port: p.port, urlData,
+      }), state, signal);
+      if (res.action !== 'announce') throw new TrackerError('TRACKER_BAD_RESPONSE', `expected announce, got ${res.action}`);
+      // Reply peers have the family of the socket the request went over.
+      const fromIp = parseIp(from);
+      const v6 = fromIp !== null && fromIp.length === 16 && !isV4Mapped(fromIp);
+      if (res.peers.length % (v6 ? 18 : 6) !== 0) throw new TrackerError('TRACKER_BAD_RESPONSE', 'peer list length does not fit the address family');
+      return {
+        interval: res.interval, complete: res.seeders, incomplete: res.leechers,
+        peers: parseCompactPeers(res.peers, v6 ? 18 : 6),
+      };
+    });
+  }
+
+  /** Scrape `udp://host:port` for up to 74 info hashes. */
+  scrape(url: string, infoHashes: readonly Uint8Array[], signal?: AbortSignal): Promise<ScrapeResult[]> {
+    if (infoHashes.length === 0 || infoHashes.length > MAX_SCRAPE_HASHES) {
+      return Promise.reject(new TrackerError('TRACKER_BAD_PARAM', `scrape 1..${MAX_SCRAPE_HASHES} info hashes`));
+    }
+    const { host, port } = parseUdpUrl(url);
+    return this.withConnection(host, port, signal, async (cid, state) => {
+      const { res } = await this.exchange(host, port, (tid) => encodeScrapeRequest(cid, tid, infoHashes), state, signal);
+      if (res.action !== 'scrape' || res.rows.length !== infoHashes.length) throw new TrackerError('TRACKER_BAD_RESPONSE', 'bad scrape reply');
+      return res.rows;
+    });
+  }
+
+  /** Fail pending requests and close the transport. */
+  close(): void {
+    this.closed = true;
+    for (const p of [...this.pending.values()]) p.cancel();
+    this.pending.clear();
+    this.transport.close();
+  }
+}
