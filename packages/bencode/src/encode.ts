@@ -69,18 +69,30 @@ class Writer {
   }
 
   digits(n: number): void {
-    // n is a non-negative safe integer
+    // n is a non-negative safe integer; int32 arithmetic where it fits (the common case) is faster
+    const out = this.out;
     if (n < 10) {
-      this.out[this.pos++] = 0x30 + n;
+      out[this.pos++] = 0x30 + n;
       return;
     }
     let len = 1;
+    if (n <= 0x7fffffff) {
+      for (let t = n; t >= 10; t = (t / 10) | 0) len++;
+      let p = this.pos + len;
+      this.pos = p;
+      do {
+        const q = (n / 10) | 0;
+        out[--p] = 0x30 + (n - q * 10);
+        n = q;
+      } while (n > 0);
+      return;
+    }
     for (let t = n; t >= 10; t = Math.floor(t / 10)) len++;
     let p = this.pos + len;
     this.pos = p;
     do {
       const q = Math.floor(n / 10);
-      this.out[--p] = 0x30 + (n - q * 10);
+      out[--p] = 0x30 + (n - q * 10);
       n = q;
     } while (n > 0);
   }
@@ -136,19 +148,28 @@ class Writer {
   }
 
   dict(obj: Record<string, unknown>, depth: number): void {
-    const keys = Object.keys(obj);
-    if (!allAscii(keys)) return this.entries(keys.map((k) => ({ key: k, bytes: null, value: obj[k] })), depth);
-    keys.sort();
+    const keys = sortKeys(Object.keys(obj));
+    const start = this.pos;
     this.ensure(1);
     this.out[this.pos++] = 0x64;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
       const value = obj[key];
       if (value === undefined) throw new BencodeError('BENCODE_UNDEFINED_VALUE', `cannot encode undefined under key ${JSON.stringify(key)}`);
-      this.ensure(decimalLength(key.length) + 1 + key.length);
-      this.digits(key.length);
-      this.out[this.pos++] = COLON;
-      for (let j = 0; j < key.length; j++) this.out[this.pos++] = key.charCodeAt(j);
+      const n = key.length;
+      this.ensure(decimalLength(n) + 1 + n);
+      this.digits(n);
+      const out = this.out;
+      out[this.pos++] = COLON;
+      for (let j = 0; j < n; j++) {
+        const c = key.charCodeAt(j);
+        if (c > 0x7f) {
+          // UTF-16 order is byte order only for ASCII: redo this dict on the general path
+          this.pos = start;
+          return this.entries(keys.map((k) => ({ key: k, bytes: null, value: obj[k] })), depth);
+        }
+        out[this.pos++] = c;
+      }
       this.value(value, depth);
     }
     this.ensure(1);
@@ -179,9 +200,20 @@ function unsupported(what: string): BencodeError {
   return new BencodeError('BENCODE_UNSUPPORTED_TYPE', `cannot encode ${what}: use Uint8Array, string, integer, bigint, array, plain object or Map`);
 }
 
-function allAscii(keys: string[]): boolean {
-  for (const k of keys) for (let i = 0; i < k.length; i++) if (k.charCodeAt(i) > 0x7f) return false;
-  return true;
+/** Sorts in place by UTF-16 code units; insertion sort beats Array#sort on the small dicts of BitTorrent. */
+function sortKeys(keys: string[]): string[] {
+  const n = keys.length;
+  if (n > 24) return keys.sort();
+  for (let i = 1; i < n; i++) {
+    const k = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > k) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
 }
 
 function mapEntries(m: Map<unknown, unknown>): Entry[] {
@@ -220,8 +252,10 @@ export function encode(value: unknown): Uint8Array {
   const w = new Writer(reuse ? scratch : new Uint8Array(1024), 0, true);
   if (reuse) scratchBusy = true;
   try {
-    guarded(() => w.value(value, 0));
+    w.value(value, 0);
     return w.out.slice(0, w.pos);
+  } catch (err) {
+    throw asBencodeError(err);
   } finally {
     if (reuse) {
       scratchBusy = false;
@@ -236,23 +270,27 @@ export function encode(value: unknown): Uint8Array {
  */
 export function encodeInto(value: unknown, target: Uint8Array, offset = 0): number {
   const w = new Writer(target, offset, false);
-  guarded(() => w.value(value, 0));
+  try {
+    w.value(value, 0);
+  } catch (err) {
+    throw asBencodeError(err);
+  }
   return w.pos - offset;
 }
 
 /** The exact number of bytes `encode(value)` produces. */
 export function encodingLength(value: unknown): number {
-  return guarded(() => lengthOf(value, 0));
+  try {
+    return lengthOf(value, 0);
+  } catch (err) {
+    throw asBencodeError(err);
+  }
 }
 
-/** Turns a stack overflow (a very deep or cyclic value) into a BencodeError. */
-function guarded<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof RangeError) throw new BencodeError('BENCODE_UNSUPPORTED_TYPE', `value nested too deeply (or cyclic): ${err.message}`);
-    throw err;
-  }
+/** A stack overflow (a very deep or cyclic value) becomes a BencodeError like every other failure. */
+function asBencodeError(err: unknown): unknown {
+  if (err instanceof RangeError) return new BencodeError('BENCODE_UNSUPPORTED_TYPE', `value nested too deeply (or cyclic), or too large: ${err.message}`);
+  return err;
 }
 
 function decimalLength(n: number): number {
