@@ -168,6 +168,8 @@ export class PeerSession {
   #lastReceived: number;
   #lastProgress: number;
   #handshakeSent = false;
+  // While parsing a chunk, new requests only queue; one pump after the chunk sends them together.
+  #receiving = false;
   #handshakeReceived = false;
   #messagesReceived = 0;
   #peerReqq: number;
@@ -263,6 +265,7 @@ export class PeerSession {
     if (this.closed) return;
     this.#now = now;
     this.#lastReceived = now;
+    this.#receiving = true;
     try {
       this.#parser.push(chunk, this.#onMessage);
     } catch (err) {
@@ -271,6 +274,8 @@ export class PeerSession {
         return;
       }
       throw err;
+    } finally {
+      this.#receiving = false;
     }
     // Requests are sent once per chunk, not once per block, so a burst of blocks refills the
     // pipeline with a single write.
@@ -376,7 +381,7 @@ export class PeerSession {
     const key = blockKey(index, begin);
     if (this.#outstanding.has(key)) return false;
     this.#queue.push({ index, begin, length });
-    this.#pump();
+    if (!this.#receiving) this.#pump();
     return true;
   }
 
