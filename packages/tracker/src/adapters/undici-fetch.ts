@@ -20,6 +20,7 @@ export function createUndiciFetch(o: UndiciFetchOptions = {}): { fetch: FetchLik
   });
   return {
     fetch: (url, init) => undiciFetch(url, { ...init, dispatcher: agent }) as unknown as Promise<Response>,
-    close: () => agent.close(),
+    // Bun maps 'undici' to a built-in shim whose Agent has no close(); its fetch pools by itself.
+    close: async () => { if (typeof agent.close === 'function') await agent.close(); },
   };
 }

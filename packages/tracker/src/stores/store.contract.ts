@@ -1,7 +1,14 @@
 // The SwarmStore contract as a reusable vitest suite: every store (memory, Redis, Durable Objects,
 // Deno KV) runs `describeSwarmStore(name, factory)` from its own test file. Test-only: excluded from
 // the build.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type * as Vitest from 'vitest';
+
+// `bun test` swaps 'vitest' for 'bun:test' only inside *.test.ts files; this helper module is not
+// one, so it picks the runner's API itself.
+const api = ((globalThis as { Bun?: unknown }).Bun
+  ? await import('bun:test' as string)
+  : await import('vitest')) as typeof Vitest;
+const { afterEach, beforeEach, describe, expect, it } = api;
 import type { StoreAnnounce, SwarmStore } from '../store.ts';
 
 /** 20-byte id whose bytes are `tag` then `n` (big-endian) so tests can read them back. */
