@@ -16,3 +16,5 @@ export * from './hash/index.ts';
 export { sanitizePath, sanitizeComponent, type SanitizeOptions } from './sanitize.ts';
 export * from './magnet/index.ts';
 export { encodeTorrent } from './encode.ts';
+export * from './build/index.ts';
+export * from './verify/index.ts';
