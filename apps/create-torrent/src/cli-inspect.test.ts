@@ -44,7 +44,7 @@ describe('show, magnet, verify', () => {
       new RegExp(`^info hash v2\\s+${t.infoHashV2}$`, 'm'), /^size\s+.*150005 bytes\) in 3 files$/m, /^private\s+yes$/m,
       /^tier 1\s+http:\/\/127\.0\.0\.1:7\/announce$/m, /^web seed\s+http:\/\/127\.0\.0\.1:8\/ws\/$/m, /^source\s+SRC$/m,
       /^comment\s+hi there$/m, /^created by\s+torrentkit create-torrent\//m, /^created\s+\d{4}-\d\d-\d\dT/m, /^magnet\s+magnet:\?/m,
-      /^files:$/m, /^\s+100000  one\.bin$/m, /^\s+50000  two\/three\.bin$/m, /^\s+5  two\/four\.txt$/m]) {
+      /^files:$/m, /^\s+100000  data\/one\.bin$/m, /^\s+50000  data\/two\/three\.bin$/m, /^\s+5  data\/two\/four\.txt$/m]) {
       expect(r.stdout).toMatch(re);
     }
     expect(r.stdout).not.toContain('.pad'); // pad files are not listed
@@ -62,7 +62,7 @@ describe('show, magnet, verify', () => {
     });
     expect('output' in j).toBe(false);
     expect(j.files).toEqual([
-      { path: 'one.bin', length: 100_000 }, { path: 'two/four.txt', length: 5 }, { path: 'two/three.bin', length: 50_000 },
+      { path: 'data/one.bin', length: 100_000 }, { path: 'data/two/four.txt', length: 5 }, { path: 'data/two/three.bin', length: 50_000 },
     ]);
   }, T);
 
@@ -113,10 +113,10 @@ describe('show, magnet, verify', () => {
     for (const kind of ['v1', 'v2', 'hybrid'] as const) {
       const r = await runCli(['verify', torrents[kind], copy]);
       expect(r.code, kind).toBe(1);
-      expect(r.stdout, kind).toMatch(/^FAILED: 1 of \d+ pieces of data do not match\nbad pieces: 1\nbad file: one\.bin\n$/);
+      expect(r.stdout, kind).toMatch(/^FAILED: 1 of \d+ pieces of data do not match\nbad pieces: 1\nbad file: data\/one\.bin\n$/);
       const j = await runCli(['verify', torrents[kind], copy, '--json']);
       expect(j.code).toBe(1);
-      expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, name: 'data', badPieces: [1], badFiles: ['one.bin'] });
+      expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, name: 'data', badPieces: [1], badFiles: ['data/one.bin'] });
     }
   }, T);
 
@@ -130,7 +130,7 @@ describe('show, magnet, verify', () => {
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
     expect(j.ok).toBe(false);
-    expect(j.badFiles).toEqual(['one.bin', 'two/four.txt', 'two/three.bin']); // four.txt shares a piece with both
+    expect(j.badFiles).toEqual(['data/one.bin', 'data/two/four.txt', 'data/two/three.bin']); // four.txt shares a piece with both
     expect(j.goodPieces).toBeGreaterThan(0);
     rmSync(copy, { recursive: true });
   }, T);

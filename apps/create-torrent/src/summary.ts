@@ -2,9 +2,13 @@
 // (documented in the README, checked by the tests) so scripts can rely on it.
 
 import type { ParsedTorrent } from '@torrentkit/metainfo';
+import { displayPath } from './paths.ts';
 import { formatBytes } from './size.ts';
 
-/** One file in the JSON output. `path` joins the torrent's path components with '/'. */
+/**
+ * One file in the JSON output. `path` is where a client saves it, components joined with '/':
+ * `name/dir/file` in a multi-file torrent, `name` in a single-file one.
+ */
 export interface FileJson {
   path: string;
   length: number;
@@ -66,12 +70,12 @@ export function torrentJson(t: ParsedTorrent, magnet: string): TorrentJson {
     comment: t.comment ?? null,
     createdBy: t.createdBy ?? null,
     creationDate: t.creationDate ?? null,
-    files: t.files.map(fileJson),
+    files: t.files.map((f) => fileJson(t, f)),
   };
 }
 
-function fileJson(f: ParsedTorrent['files'][number]): FileJson {
-  const out: FileJson = { path: f.path.join('/'), length: f.length };
+function fileJson(t: ParsedTorrent, f: ParsedTorrent['files'][number]): FileJson {
+  const out: FileJson = { path: displayPath(t, f).join('/'), length: f.length };
   if (f.pad) out.pad = true;
   if (f.executable) out.executable = true;
   if (f.hidden) out.hidden = true;

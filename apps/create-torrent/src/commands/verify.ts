@@ -1,11 +1,13 @@
 // `create-torrent verify FILE.torrent PATH`: hash the data at PATH piece by piece against the
 // torrent (metainfo's verifyTorrent), report the bad pieces and the files they touch, exit 1 if any.
 
-import { existsSync } from 'node:fs';
-import { hasPiece, verifyTorrent, type ParsedTorrent } from '@torrentkit/metainfo';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { hasPiece, sanitizePath, verifyTorrent, type ParsedTorrent } from '@torrentkit/metainfo';
 import type { VerifyArgs } from '../args.ts';
 import { CliError } from '../errors.ts';
 import type { Io } from '../io.ts';
+import { displayPath, innerPath, isMultiFile } from '../paths.ts';
 import { ProgressBar, wantProgress } from '../progress.ts';
 import { readTorrent } from '../torrent-file.ts';
 
@@ -31,6 +33,7 @@ export async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
   let result;
   try {
     result = await verifyTorrent(t, args.path, {
+      resolvePath: fileLocator(t, args.path),
       threads: args.threads,
       signal: io.signal,
       onProgress: bar
@@ -64,6 +67,17 @@ export async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
 }
 
 /**
+ * Where each file is on disk. Multi-file: PATH is the torrent's directory, files below it (their
+ * components sanitised, so nothing can point outside PATH). Single-file: PATH is the file itself,
+ * or a directory holding it under the torrent's name.
+ */
+function fileLocator(t: ParsedTorrent, root: string): (f: { path: readonly string[] }) => string {
+  if (isMultiFile(t)) return (f) => join(root, ...sanitizePath(innerPath(t, { path: [...f.path] })));
+  const target = statSync(root).isDirectory() ? join(root, ...sanitizePath([t.name])) : root;
+  return () => target;
+}
+
+/**
  * Files overlapping a bad piece. Each file's `offset` is its place in the piece space (v1: the
  * concatenation with pad files; v2: piece-aligned), so piece i covers [i*len, (i+1)*len).
  */
@@ -76,7 +90,7 @@ function filesTouching(t: ParsedTorrent, bad: readonly number[]): string[] {
     const first = Math.floor(f.offset / t.pieceLength);
     const last = Math.floor((f.offset + f.length - 1) / t.pieceLength);
     for (let i = first; i <= last; i++) {
-      if (badSet.has(i)) { out.push(f.path.join('/')); break; }
+      if (badSet.has(i)) { out.push(displayPath(t, f).join('/')); break; }
     }
   }
   return out;

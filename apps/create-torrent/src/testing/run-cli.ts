@@ -22,8 +22,13 @@ export function runtime(): 'node' | 'deno' | 'bun' {
   return 'node';
 }
 
-/** The command line that starts the CLI on this runtime. */
+/**
+ * The command line that starts the CLI on this runtime. CREATE_TORRENT_TEST_CLI (a JSON array)
+ * overrides it, e.g. to run the tests against an installed create-torrent.
+ */
 export function cliCommand(): string[] {
+  const override = process.env['CREATE_TORRENT_TEST_CLI'];
+  if (override) return JSON.parse(override) as string[];
   const rt = runtime();
   if (rt === 'deno') return [process.execPath, 'run', '-A', '--quiet', `${appDir}src/bin.ts`];
   if (rt === 'bun') return [process.execPath, `${appDir}src/bin.ts`];
