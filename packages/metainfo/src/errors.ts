@@ -57,11 +57,20 @@ export type MetainfoErrorCode =
   | 'METAINFO_MISSING_INFO_HASH'
   /** A hex, base32 or multihash info hash of the wrong form. */
   | 'METAINFO_INVALID_INFO_HASH'
-  /** A torrent object given to the writer is incomplete or inconsistent. */
-  | 'METAINFO_INVALID_INPUT';
+  /** A torrent object given to the writer (or options given to the builder) are incomplete or inconsistent. */
+  | 'METAINFO_INVALID_INPUT'
+  /** Building/verifying: a file listed for hashing does not exist (any more). */
+  | 'METAINFO_FILE_MISSING'
+  /** Building/verifying: a file could not be opened or read. */
+  | 'METAINFO_FILE_UNREADABLE'
+  /** Building/verifying: a file got shorter between listing and hashing. */
+  | 'METAINFO_FILE_CHANGED'
+  /** Building/verifying: a hashing worker failed for a reason other than file access. */
+  | 'METAINFO_HASH_FAILED';
 
 /**
- * The only error `parseTorrent`, `parseMagnet` and `encodeTorrent` throw.
+ * The package's one error class: `parseTorrent`, `parseMagnet`, `encodeTorrent`, the builder,
+ * the hasher and the verifier throw nothing else for bad input.
  * `offset` is the byte position in the input when the failure is in the bencoding, else -1.
  */
 export class MetainfoError extends Error {
