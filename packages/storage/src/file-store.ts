@@ -8,6 +8,7 @@
 import { constants, promises as fsp, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { sanitizePath } from '@torrentkit/metainfo';
 import type { FileStat, Store } from './backend.ts';
 import { StorageError } from './errors.ts';
 import { HandleCache } from './handle-cache.ts';
@@ -23,9 +24,10 @@ export interface FileStoreOptions {
   /** Most file handles kept open at once (LRU). Default 64. */
   maxOpenFiles?: number;
   /**
-   * Path components of a file below the root. Default: the layout path as is. Pass the output of
-   * @torrentkit/metainfo's sanitiser (for a multi-file torrent, prefixed with the sanitised name).
-   * Whatever is returned is checked again and refused if unsafe.
+   * Path components of a file below the root. Default: the layout path run through
+   * @torrentkit/metainfo's `sanitizePath` (so `..`, absolute paths, `\\` and empty names never
+   * reach the file system). Whatever is returned is checked again and refused if unsafe, and two
+   * files that end up on the same path are refused too.
    */
   pathOf?: (file: LayoutFile) => readonly string[];
 }
@@ -48,14 +50,39 @@ export class FileStore implements Store {
     this.#layout = layout;
     this.root = resolve(options.root);
     this.#readOnly = options.readOnly === true;
-    this.#pathOf = options.pathOf ?? ((f) => f.path);
+    this.#pathOf = options.pathOf ?? ((f) => sanitizePath(f.path));
     this.#handles = new HandleCache<FileHandle>(
       options.maxOpenFiles ?? 64,
       (i) => this.#open(i),
       (h) => h.close(),
     );
-    // Validate every path up front so a hostile torrent fails before any byte is written.
-    for (const f of layout.files) if (!f.pad) assertSafeComponents(this.#pathOf(f));
+    // Validate every path up front so a hostile torrent fails before any byte is written. Two files
+    // on one path (e.g. "a/../b" and "b" after sanitising) would alias each other's data.
+    const seen = new Set<string>();
+    for (const f of layout.files) {
+      if (f.pad) continue;
+      const components = this.#pathOf(f);
+      assertSafeComponents(components);
+      const key = components.join('/');
+      const prefix = components.slice(0, -1).join('/');
+      if (seen.has(key)) throw new StorageError('STORAGE_UNSAFE_PATH', `two files map to ${JSON.stringify(key)}`);
+      seen.add(key);
+      if (prefix) seen.add(`${prefix}/`);
+    }
+    for (const f of layout.files) {
+      if (!f.pad && seen.has(`${this.#pathOf(f).join('/')}/`)) {
+        throw new StorageError('STORAGE_UNSAFE_PATH', `${JSON.stringify(this.#pathOf(f).join('/'))} is both a file and a directory`);
+      }
+    }
+  }
+
+  /**
+   * The checked real path of file `file` when it exists (symlinks inside the root resolved, escapes
+   * refused), else the path it would be created at. For readers outside this store (hash workers).
+   */
+  async realPath(file: number): Promise<string> {
+    this.#check();
+    return (await this.#resolve(file, false)) ?? this.pathFor(file);
   }
 
   /** Number of file handles currently open. */
@@ -246,3 +273,5 @@ async function io<T>(fn: () => Promise<T>): Promise<T> {
     throw new StorageError('STORAGE_IO', (e as Error).message, { cause: e });
   }
 }
+
+export { verifyFiles, resumeFiles, type VerifyFilesOptions } from './file-verify.ts';

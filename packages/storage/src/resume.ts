@@ -4,7 +4,13 @@
 import { Bitfield } from './bitfield.ts';
 import type { FileStat } from './backend.ts';
 import type { Storage } from './storage.ts';
-import { verify, type ExpectedHashes, type VerifyOptions } from './verify.ts';
+import { verify as verifyStorage, type ExpectedHashes, type VerifyOptions } from './verify.ts';
+
+/** Options for {@link resume}: verify options, plus the verifier to use (default {@link verify}). */
+export interface ResumeOptions extends Omit<VerifyOptions, 'pieces' | 'into'> {
+  /** Replaces the in-process recheck, e.g. with `verifyFiles` from the file-store entry (all cores). */
+  verifier?: (storage: Storage, expected: ExpectedHashes, options: VerifyOptions) => Promise<Bitfield>;
+}
 
 /** What a client saves at shutdown (or after each completed piece) to skip the recheck next time. */
 export interface ResumeRecord {
@@ -46,9 +52,10 @@ export async function resume(
   storage: Storage,
   expected: ExpectedHashes,
   record: ResumeRecord | undefined,
-  options: Omit<VerifyOptions, 'pieces' | 'into'> = {},
+  options: ResumeOptions = {},
 ): Promise<ResumeResult> {
   const { layout } = storage;
+  const verify = options.verifier ?? verifyStorage;
   const fits =
     record !== undefined &&
     record.pieceLength === layout.pieceLength &&

@@ -37,7 +37,7 @@ async function fixture(): Promise<{ files: Uint8Array[]; pieces: Uint8Array }> {
 describe('verify', () => {
   it('marks exactly the pieces whose data matches', async () => {
     const { files, pieces } = await fixture();
-    files[2]![10] ^= 1; // corrupt piece 2 (b starts at offset 64)
+    files[2]![10] = files[2]![10]! ^ 1; // corrupt piece 2 (b starts at offset 64)
     const stored = files.map((f, i) => (layout.files[i]!.pad ? undefined : f));
     stored[3] = undefined; // c missing: last piece cannot match
     const s = new Storage(layout, new MemoryStore(layout, { files: stored }));

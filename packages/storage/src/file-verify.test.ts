@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileStore, resumeFiles, verifyFiles } from './file-store.ts';
+import { createLayout } from './layout.ts';
+import { createResumeRecord } from './resume.ts';
+import { Storage } from './storage.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tk-verify-files-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const PIECE = 16 * 1024;
+const layout = createLayout({
+  pieceLength: PIECE,
+  files: [
+    { path: ['t', 'a.bin'], length: 40_000 },
+    { path: ['t', '.pad', '9152'], length: 9152, pad: true },
+    { path: ['t', 'sub', 'b.bin'], length: 50_001 },
+    { path: ['t', 'empty'], length: 0 },
+  ],
+});
+
+function fixture(): { a: Uint8Array; b: Uint8Array; pieces: Uint8Array } {
+  const a = Uint8Array.from({ length: 40_000 }, (_, i) => (i * 13) & 255);
+  const b = Uint8Array.from({ length: 50_001 }, (_, i) => (i * 7 + 1) & 255);
+  const stream = new Uint8Array(40_000 + 9152 + 50_001);
+  stream.set(a, 0);
+  stream.set(b, 49_152);
+  const pieces = new Uint8Array(layout.pieceCount * 20);
+  for (let p = 0; p < layout.pieceCount; p++) pieces.set(createHash('sha1').update(stream.subarray(p * PIECE, (p + 1) * PIECE)).digest(), p * 20);
+  writeFileSync(join(dir, 't', 'a.bin'), a);
+  writeFileSync(join(dir, 't', 'sub', 'b.bin'), b);
+  return { a, b, pieces };
+}
+
+describe('verifyFiles (metainfo workers)', () => {
+  it('finds every good piece, and the bad ones after corruption', async () => {
+    mkdirSync(join(dir, 't', 'sub'), { recursive: true });
+    const { b, pieces } = fixture();
+    const store = new FileStore(layout, { root: dir, readOnly: true });
+    const all = await verifyFiles(layout, store, pieces, { threads: 2 });
+    expect(all.complete()).toBe(true);
+    b[20_000] = b[20_000]! ^ 0xff; // byte 49152 + 20000 = piece 4
+    writeFileSync(join(dir, 't', 'sub', 'b.bin'), b);
+    const bits = await verifyFiles(layout, store, pieces, { threads: 1 });
+    expect(Array.from({ length: layout.pieceCount }, (_, i) => bits.get(i))).toEqual([true, true, true, true, false, true, true]);
+    await store.close();
+  });
+
+  it('does not read through a symlink that leaves the root', async () => {
+    mkdirSync(join(dir, 'root', 't'), { recursive: true });
+    mkdirSync(join(dir, 't', 'sub'), { recursive: true });
+    const { pieces } = fixture(); // the real data lies outside the root
+    symlinkSync(join(dir, 't', 'sub'), join(dir, 'root', 't', 'sub'));
+    const store = new FileStore(layout, { root: join(dir, 'root'), readOnly: true });
+    await expect(verifyFiles(layout, store, pieces)).rejects.toMatchObject({ code: 'STORAGE_SYMLINK_ESCAPE' });
+    await store.close();
+  });
+
+  it('resumes without hashing when nothing changed, rechecks when a file changed', async () => {
+    mkdirSync(join(dir, 't', 'sub'), { recursive: true });
+    const { pieces } = fixture();
+    const store = new FileStore(layout, { root: dir });
+    const first = await resumeFiles(layout, store, pieces, undefined, { threads: 2 });
+    expect(first.fullRecheck).toBe(true);
+    expect(first.bitfield.complete()).toBe(true);
+    const record = await createResumeRecord(new Storage(layout, store), first.bitfield);
+    // a restart: a new store over the same files
+    const store2 = new FileStore(layout, { root: dir });
+    expect(await resumeFiles(layout, store2, pieces, record)).toMatchObject({ fullRecheck: false, rechecked: 0 });
+    // touching a.bin (same size, new mtime) forces its pieces to be hashed again
+    utimesSync(join(dir, 't', 'a.bin'), new Date(), new Date(Date.now() + 5000));
+    const store3 = new FileStore(layout, { root: dir });
+    const after = await resumeFiles(layout, store3, pieces, record);
+    expect(after).toMatchObject({ fullRecheck: false, changedFiles: [0], rechecked: 3 });
+    expect(after.bitfield.complete()).toBe(true);
+    for (const s of [store, store2, store3]) await s.close();
+  });
+});
+
+describe('FileStore paths', () => {
+  it('sanitises hostile torrent paths by default and refuses files that collide', async () => {
+    const hostile = createLayout({ pieceLength: 4, files: [{ path: ['..', '..', 'etc', 'x'], length: 4 }] });
+    const store = new FileStore(hostile, { root: join(dir, 'r') });
+    await store.write(0, 0, Uint8Array.of(1, 2, 3, 4));
+    expect(store.pathFor(0)).toBe(join(dir, 'r', 'etc', 'x'));
+    await store.close();
+    const twins = createLayout({ pieceLength: 4, files: [{ path: ['a', '..', 'b'], length: 4 }, { path: ['a', 'b'], length: 4 }] });
+    expect(() => new FileStore(twins, { root: dir })).toThrowError(expect.objectContaining({ code: 'STORAGE_UNSAFE_PATH' }));
+    const fileAndDir = createLayout({ pieceLength: 4, files: [{ path: ['a'], length: 4 }, { path: ['a', 'b'], length: 4 }] });
+    expect(() => new FileStore(fileAndDir, { root: dir })).toThrowError(expect.objectContaining({ code: 'STORAGE_UNSAFE_PATH' }));
+  });
+});
