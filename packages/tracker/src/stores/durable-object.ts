@@ -19,10 +19,12 @@ const ALARM_EVERY_MS = 60_000;
 /** One shard of the tracker's swarms, addressed by `DurableObjectSwarmStore`. */
 export class SwarmShard extends DurableObject<SwarmShardEnv> {
   readonly #core: SwarmShardCore;
+  readonly #ctx: DurableObjectStateLike;
   #alarmSet = false;
 
   constructor(ctx: DurableObjectStateLike, env: SwarmShardEnv) {
-    super(ctx, env);
+    super(ctx as never, env);
+    this.#ctx = ctx;
     this.#core = new SwarmShardCore(ctx.storage.sql, {
       maxSwarmsPerShard: Number(env.TRACKER_MAX_SWARMS_PER_SHARD ?? 100_000),
       maxPeersPerSwarm: Number(env.TRACKER_MAX_PEERS_PER_SWARM ?? 100_000),
@@ -33,7 +35,7 @@ export class SwarmShard extends DurableObject<SwarmShardEnv> {
     const result = this.#core.announce(request);
     if (!this.#alarmSet) {
       this.#alarmSet = true;
-      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + ALARM_EVERY_MS);
+      if ((await this.#ctx.storage.getAlarm()) === null) await this.#ctx.storage.setAlarm(Date.now() + ALARM_EVERY_MS);
     }
     return result;
   }
@@ -51,9 +53,9 @@ export class SwarmShard extends DurableObject<SwarmShardEnv> {
   }
 
   /** Storage alarm: expire silent peers; keep waking only while peers remain. */
-  async alarm(): Promise<void> {
+  override async alarm(): Promise<void> {
     this.#core.expire(Date.now());
     this.#alarmSet = this.#core.hasPeers();
-    if (this.#alarmSet) await this.ctx.storage.setAlarm(Date.now() + ALARM_EVERY_MS);
+    if (this.#alarmSet) await this.#ctx.storage.setAlarm(Date.now() + ALARM_EVERY_MS);
   }
 }

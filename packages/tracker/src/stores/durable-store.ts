@@ -38,7 +38,6 @@ export class DurableObjectSwarmStore implements SwarmStore {
   readonly #ns: SwarmShardNamespace;
   readonly #shards: number;
   readonly #prefix: string;
-  readonly #stubs = new Map<number, SwarmShardStub>();
 
   constructor(options: DurableObjectSwarmStoreOptions) {
     this.#ns = options.namespace;
@@ -55,12 +54,9 @@ export class DurableObjectSwarmStore implements SwarmStore {
   }
 
   #stub(shard: number): SwarmShardStub {
-    let s = this.#stubs.get(shard);
-    if (!s) {
-      s = this.#ns.get(this.#ns.idFromName(`${this.#prefix}${shard}`) as never) as SwarmShardStub;
-      this.#stubs.set(shard, s);
-    }
-    return s;
+    // A fresh stub per call: Workers ties a stub to the request that made it, and this store
+    // outlives requests. Getting one is cheap (no I/O until it is used).
+    return this.#ns.get(this.#ns.idFromName(`${this.#prefix}${shard}`) as never) as SwarmShardStub;
   }
 
   async announce(request: StoreAnnounce): Promise<StoreAnnounceResult> {
@@ -97,9 +93,7 @@ export class DurableObjectSwarmStore implements SwarmStore {
       { swarms: 0, seeders: 0, leechers: 0 });
   }
 
-  async close(): Promise<void> {
-    this.#stubs.clear();
-  }
+  async close(): Promise<void> {}
 
   #all<T>(fn: (s: SwarmShardStub) => Promise<T>): Promise<T>[] {
     const jobs: Promise<T>[] = [];

@@ -5,5 +5,6 @@ declare module 'cloudflare:workers' {
     protected ctx: import('./durable-shard.ts').DurableObjectStateLike;
     protected env: Env;
     constructor(ctx: import('./durable-shard.ts').DurableObjectStateLike, env: Env);
+    alarm?(): void | Promise<void>;
   }
 }

@@ -1,0 +1,77 @@
+// Live figures for /stats, /stats.json and /metrics: store totals plus the tracker core's counters,
+// with an announce rate over the last minute. Rates are per process (per isolate on edge platforms).
+import type { Tracker } from '@torrentkit/tracker';
+
+/** One reading of the tracker's figures. */
+export interface StatsSnapshot {
+  swarms: number;
+  seeders: number;
+  leechers: number;
+  /** Peers: seeders + leechers. */
+  peers: number;
+  announces: number;
+  scrapes: number;
+  udpConnects: number;
+  failures: number;
+  dropped: number;
+  /** Announces per second over the last minute (or since start). */
+  announcesPerSecond: number;
+  /** Seconds since this process started serving. */
+  uptimeSeconds: number;
+  /** Name of the swarm store, e.g. `memory`, `redis`. */
+  store: string;
+  /** ISO time of this reading. */
+  time: string;
+}
+
+interface Sample { t: number; announces: number }
+
+/** Keeps a ring of (time, announce count) samples, at most one per second, to compute a rate. */
+export class TrackerStats {
+  readonly #tracker: Tracker;
+  readonly #storeName: string;
+  readonly #now: () => number;
+  readonly #started: number;
+  readonly #ring: Sample[] = [];
+
+  constructor(tracker: Tracker, storeName: string, now: () => number = Date.now) {
+    this.#tracker = tracker;
+    this.#storeName = storeName;
+    this.#now = now;
+    this.#started = now();
+    this.#ring.push({ t: this.#started, announces: 0 });
+  }
+
+  /** Records a sample if a second has passed since the last one; cheap enough to call per request. */
+  tick(): void {
+    const t = this.#now();
+    const last = this.#ring[this.#ring.length - 1]!;
+    if (t - last.t < 1000) return;
+    this.#ring.push({ t, announces: this.#tracker.counters.announces });
+    if (this.#ring.length > 61) this.#ring.shift();
+  }
+
+  async snapshot(): Promise<StatsSnapshot> {
+    this.tick();
+    const t = this.#now();
+    const c = this.#tracker.counters;
+    const oldest = this.#ring[0]!;
+    const span = Math.max(1, t - oldest.t) / 1000;
+    const s = await this.#tracker.store.stats();
+    return {
+      swarms: s.swarms,
+      seeders: s.seeders,
+      leechers: s.leechers,
+      peers: s.seeders + s.leechers,
+      announces: c.announces,
+      scrapes: c.scrapes,
+      udpConnects: c.connects,
+      failures: c.failures,
+      dropped: c.dropped,
+      announcesPerSecond: Math.round(((c.announces - oldest.announces) / span) * 10) / 10,
+      uptimeSeconds: Math.floor((t - this.#started) / 1000),
+      store: this.#storeName,
+      time: new Date(t).toISOString(),
+    };
+  }
+}
