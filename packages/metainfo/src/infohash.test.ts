@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { infoHashes, infoHashesAsync, infoHashV1, infoHashV2, truncatedHex, truncateInfoHash } from './infohash.ts';
 import { merkleRoot, padHashForPiece } from './merkle.ts';
+import { fromWords, hashPairWords, toWords } from './sha256-pairs.ts';
 import { parseTorrent } from './parse/parse-torrent.ts';
 import { fixture } from './test-fixtures.ts';
 import { fromBase32, fromHex, toBase32, toHex } from './util/hex.ts';
@@ -52,6 +53,18 @@ describe('hex and base32', () => {
 });
 
 describe('BEP 52 merkle', () => {
+  it('hashes pairs exactly as SHA-256 does (fast-check against @noble/hashes)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 64, maxLength: 64 }), (msg) => {
+        const out = new Uint32Array(8);
+        const w = toWords(msg);
+        hashPairWords(w, 0, w, 8, out, 0);
+        expect(fromWords(out)).toEqual(sha256(msg));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('pads to a power of two with zero subtrees', () => {
     const leaf = (n: number) => sha256(Uint8Array.of(n));
     const pad = padHashForPiece(16384);
