@@ -1,8 +1,16 @@
 // Info hashes (BEP 3 v1 SHA-1, BEP 52 v2 SHA-256) from the raw bytes of the `info` dict as they
 // appear in the file: never from a re-encoding, which differs for non-canonical torrents.
-import { sha1 } from '@noble/hashes/legacy.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { defaultDigests } from './hash/digest.ts';
 import { toHex } from './util/hex.ts';
+
+// Native node:crypto where the runtime has it (Node, Deno, Bun; found without a static `node:`
+// import), @noble/hashes elsewhere. Copied out so callers get a plain Uint8Array, never a Buffer.
+function sha1(data: Uint8Array): Uint8Array {
+  return new Uint8Array(defaultDigests().sha1(data));
+}
+function sha256(data: Uint8Array): Uint8Array {
+  return new Uint8Array(defaultDigests().sha256(data));
+}
 
 /** The info hashes of one `info` dict. */
 export interface InfoHashes {
@@ -12,17 +20,17 @@ export interface InfoHashes {
   v2: Uint8Array;
 }
 
-/** SHA-1 of `infoBytes` (the v1 info hash), synchronously. */
+/** SHA-1 of `infoBytes` (the v1 info hash), synchronously (native where available). */
 export function infoHashV1(infoBytes: Uint8Array): Uint8Array {
   return sha1(infoBytes);
 }
 
-/** SHA-256 of `infoBytes` (the v2 info hash), synchronously. */
+/** SHA-256 of `infoBytes` (the v2 info hash), synchronously (native where available). */
 export function infoHashV2(infoBytes: Uint8Array): Uint8Array {
   return sha256(infoBytes);
 }
 
-/** Both info hashes of `infoBytes`, synchronously (pure JS, `@noble/hashes`). */
+/** Both info hashes of `infoBytes`, synchronously: node:crypto where present, else `@noble/hashes`. */
 export function infoHashes(infoBytes: Uint8Array): InfoHashes {
   return { v1: sha1(infoBytes), v2: sha256(infoBytes) };
 }
