@@ -4,7 +4,7 @@ import type { StatsSnapshot } from './stats.ts';
 /** Content type of {@link renderMetrics}'s output. */
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
-const metrics: [keyof StatsSnapshot, string, 'gauge' | 'counter', string][] = [
+const metrics: [Exclude<keyof StatsSnapshot, 'rateHistory'>, string, 'gauge' | 'counter', string][] = [
   ['swarms', 'torrentkit_tracker_swarms', 'gauge', 'Swarms with at least one peer.'],
   ['seeders', 'torrentkit_tracker_seeders', 'gauge', 'Peers that have the whole torrent.'],
   ['leechers', 'torrentkit_tracker_leechers', 'gauge', 'Peers still downloading.'],

@@ -19,6 +19,19 @@ export function formatUptime(seconds: number): string {
   return `${seconds}s`;
 }
 
+function peak(h: number[]): string {
+  return String(Math.round(Math.max(0, ...h) * 10) / 10);
+}
+
+/** SVG polyline points for the rate chart: the newest sample at the right edge, one step per sample. */
+function chartPoints(history: number[]): string {
+  const h = history.length ? history : [0];
+  const max = Math.max(1, ...h);
+  const step = 600 / 59;
+  const x0 = 600 - (h.length - 1) * step;
+  return h.map((p, i) => `${(x0 + i * step).toFixed(1)},${(115 - (p / max) * 105).toFixed(1)}`).join(' ');
+}
+
 /** Renders the whole page for one snapshot. */
 export function renderStatsPage(s: StatsSnapshot, title = 'torrentkit tracker'): string {
   const card = (id: string, label: string, value: string, hint: string) =>
@@ -75,8 +88,8 @@ export function renderStatsPage(s: StatsSnapshot, title = 'torrentkit tracker'):
   <div class="bar" title="seeders vs leechers"><span id="seedbar" style="width:${seedShare}%;background:var(--seed)"></span><span style="flex:1;background:var(--leech)"></span></div>
   <div class="legend"><span><i style="background:var(--seed)"></i>seeders <b id="seedpct">${seedShare}%</b></span><span><i style="background:var(--leech)"></i>leechers <b id="leechpct">${s.peers > 0 ? 100 - seedShare : 0}%</b></span><span>peers <b id="peers">${formatCount(s.peers)}</b></span></div>
   <section class="card">
-    <h2>Announces per second (this page's session)</h2>
-    <svg id="chart" viewBox="0 0 600 120" preserveAspectRatio="none" role="img" aria-label="announce rate"><polyline id="line" fill="none" stroke="var(--accent)" stroke-width="2" points=""/></svg>
+    <h2>Announces per second, last minute <span class="hint" style="float:right">peak <b id="peak">${peak(s.rateHistory)}</b>/s</span></h2>
+    <svg id="chart" viewBox="0 0 600 120" preserveAspectRatio="none" role="img" aria-label="announce rate over the last minute"><line x1="0" y1="115" x2="600" y2="115" stroke="var(--line)"/><polyline id="line" fill="none" stroke="var(--accent)" stroke-width="2" vector-effect="non-scaling-stroke" points="${chartPoints(s.rateHistory)}"/></svg>
   </section>
   <section class="card">
     <h2>Totals since start</h2>
@@ -96,7 +109,6 @@ export function renderStatsPage(s: StatsSnapshot, title = 'torrentkit tracker'):
   const up = (s) => { const d = Math.floor(s / 86400), h = Math.floor(s % 86400 / 3600), m = Math.floor(s % 3600 / 60);
     return d ? d + 'd ' + h + 'h ' + m + 'm' : h ? h + 'h ' + m + 'm' : m ? m + 'm ' + (s % 60) + 's' : s + 's'; };
   const set = (id, v) => { const e = document.getElementById(id); if (e) e.textContent = v; };
-  const points = [];
   async function refresh() {
     try {
       const r = await fetch('stats.json', { cache: 'no-store' });
@@ -108,10 +120,13 @@ export function renderStatsPage(s: StatsSnapshot, title = 'torrentkit tracker'):
       const pct = s.peers > 0 ? Math.round(s.seeders / s.peers * 100) : 0;
       document.getElementById('seedbar').style.width = pct + '%';
       set('seedpct', pct + '%'); set('leechpct', (s.peers > 0 ? 100 - pct : 0) + '%');
-      points.push(s.announcesPerSecond); if (points.length > 60) points.shift();
-      const max = Math.max(1, ...points);
+      const h = s.rateHistory.length ? s.rateHistory : [0];
+      const max = Math.max(1, ...h);
+      set('peak', (Math.round(Math.max(0, ...h) * 10) / 10).toString());
+      const step = 600 / Math.max(1, 60 - 1);
+      const x0 = 600 - (h.length - 1) * step;
       document.getElementById('line').setAttribute('points',
-        points.map((p, i) => (i * 600 / 59).toFixed(1) + ',' + (115 - p / max * 105).toFixed(1)).join(' '));
+        h.map((p, i) => (x0 + i * step).toFixed(1) + ',' + (115 - p / max * 105).toFixed(1)).join(' '));
     } catch { /* keep the last figures */ }
   }
   refresh();

@@ -16,6 +16,8 @@ export interface StatsSnapshot {
   dropped: number;
   /** Announces per second over the last minute (or since start). */
   announcesPerSecond: number;
+  /** Announces per second between recent samples (at most one per second), oldest first. */
+  rateHistory: number[];
   /** Seconds since this process started serving. */
   uptimeSeconds: number;
   /** Name of the swarm store, e.g. `memory`, `redis`. */
@@ -51,6 +53,15 @@ export class TrackerStats {
     if (this.#ring.length > 61) this.#ring.shift();
   }
 
+  #history(): number[] {
+    const out: number[] = [];
+    for (let i = 1; i < this.#ring.length; i++) {
+      const a = this.#ring[i - 1]!, b = this.#ring[i]!;
+      out.push(Math.round(((b.announces - a.announces) / Math.max(1, b.t - a.t)) * 10_000) / 10);
+    }
+    return out;
+  }
+
   async snapshot(): Promise<StatsSnapshot> {
     this.tick();
     const t = this.#now();
@@ -69,6 +80,7 @@ export class TrackerStats {
       failures: c.failures,
       dropped: c.dropped,
       announcesPerSecond: Math.round(((c.announces - oldest.announces) / span) * 10) / 10,
+      rateHistory: this.#history(),
       uptimeSeconds: Math.floor((t - this.#started) / 1000),
       store: this.#storeName,
       time: new Date(t).toISOString(),

@@ -18,7 +18,14 @@ if (!onNode) console.warn('skipping workerd tests: Miniflare runs under Node onl
 
 /** A SwarmStore whose every call runs inside workerd (see do-store-worker.ts). */
 class WorkerdStore implements SwarmStore {
-  constructor(readonly mf: MiniflareType, readonly prefix: string, readonly shards: number) {}
+  readonly mf: MiniflareType;
+  readonly prefix: string;
+  readonly shards: number;
+  constructor(mf: MiniflareType, prefix: string, shards: number) {
+    this.mf = mf;
+    this.prefix = prefix;
+    this.shards = shards;
+  }
   async #call(op: string, args: unknown[]): Promise<unknown> {
     const r = await this.mf.dispatchFetch('http://store.test/', {
       method: 'POST', body: JSON.stringify(toWire({ op, prefix: this.prefix, shards: this.shards, args })),

@@ -1,0 +1,113 @@
+// The torrentkit-tracker command: flags, and real processes sharing swarms through one Redis.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCli } from '../src/cli.ts';
+import { startTestRedis, uniquePrefix, type TestRedis } from '../../../packages/tracker/src/stores/redis-test-server.ts';
+import { announceUrl, bdecode, compactPeers, id20 } from './announce-helpers.ts';
+import { ensureBuilt, startTrackerProcess, type TrackerProcess } from './processes.ts';
+import { udpAnnounce } from './udp-helpers.ts';
+
+describe('parseCli', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tk-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('defaults to 127.0.0.1:8000 with the memory store and UDP', () => {
+    expect(parseCli([])).toMatchObject({ host: '127.0.0.1', port: 8000, store: 'memory', udp: true, trustedProxies: [] });
+  });
+
+  it('reads --host, --port, --store, --interval, --no-udp, --trust-proxy', () => {
+    const c = parseCli(['--host', '::1', '--port', '0', '--store', 'redis://127.0.0.1:6400/2', '--interval', '600', '--no-udp', '--trust-proxy', '10.0.0.1']);
+    expect(c).toMatchObject({ host: '::1', port: 0, store: 'redis://127.0.0.1:6400/2', udp: false, trustedProxies: ['10.0.0.1'], tracker: { interval: 600 } });
+  });
+
+  it('reads --allow and --private files (one entry per line, # comments)', () => {
+    writeFileSync(join(dir, 'allow'), `# torrents we host\n${'ab'.repeat(20)}\n\n${'cd'.repeat(20)}  # second\n`);
+    writeFileSync(join(dir, 'keys'), 'alice-key\nbob-key\n');
+    const c = parseCli(['--allow', join(dir, 'allow'), '--private', join(dir, 'keys')]);
+    expect(c).not.toBe('help');
+    if (c === 'help') return;
+    expect(c.tracker.allowList).toEqual(['ab'.repeat(20), 'cd'.repeat(20)]);
+    expect(c.tracker.passkeys).toEqual(['alice-key', 'bob-key']);
+  });
+
+  it('rejects bad values with a message', () => {
+    expect(() => parseCli(['--port', '70000'])).toThrow(/--port/);
+    expect(() => parseCli(['--store', 'mysql://x'])).toThrow(/--store/);
+    expect(() => parseCli(['--bogus'])).toThrow();
+    expect(parseCli(['--help'])).toBe('help');
+  });
+});
+
+describe('torrentkit-tracker processes', () => {
+  beforeAll(() => ensureBuilt());
+
+  it('starts with the memory store and answers HTTP and UDP on its port', async () => {
+    const t = await startTrackerProcess([]);
+    try {
+      expect(t.output()).toContain('store: memory');
+      const ih = id20(0x41, 1);
+      await (await fetch(announceUrl(t.origin, { infoHash: ih, peer: 1, port: 7101 }))).arrayBuffer();
+      const u = await udpAnnounce(t.port, { infoHash: ih, peerId: id20(0xbb, 2), peerPort: 7102, left: 10n });
+      expect(u.peers).toEqual(['127.0.0.1:7101']);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('enforces --private passkeys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-cli-'));
+    writeFileSync(join(dir, 'keys'), 'sesame\n');
+    const t = await startTrackerProcess(['--private', join(dir, 'keys')]);
+    try {
+      const ih = id20(0x42, 1);
+      const open = bdecode(await (await fetch(announceUrl(t.origin, { infoHash: ih, peer: 1 }))).arrayBuffer());
+      expect(open['failure reason']).toBeDefined();
+      const ok = bdecode(await (await fetch(announceUrl(t.origin, { infoHash: ih, peer: 1, path: '/announce/sesame' }))).arrayBuffer());
+      expect(ok).toMatchObject({ incomplete: 1 });
+    } finally {
+      await t.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  describe('two processes on one Redis', () => {
+    let redis: TestRedis | { skip: string };
+    beforeAll(async () => {
+      redis = await startTestRedis();
+      if ('skip' in redis) console.warn(`skipping two-process Redis test: ${redis.skip}`);
+    });
+    afterAll(async () => {
+      if ('stop' in redis) await redis.stop();
+    });
+
+    it('see each other\'s peers (HTTP on one, UDP on the other)', async (ctx) => {
+      if ('skip' in redis) return ctx.skip();
+      const prefix = uniquePrefix();
+      const a = await startTrackerProcess(['--store', redis.url, '--prefix', prefix]);
+      const b = await startTrackerProcess(['--store', redis.url, '--prefix', prefix]);
+      try {
+        expect(a.port).not.toBe(b.port);
+        expect(a.output()).toContain('store: redis');
+        const ih = id20(0x43, 1);
+        await (await fetch(announceUrl(a.origin, { infoHash: ih, peer: 1, port: 7201, left: 0 }))).arrayBuffer();
+        const fromB = bdecode(await (await fetch(announceUrl(b.origin, { infoHash: ih, peer: 2, port: 7202 }))).arrayBuffer());
+        expect(fromB).toMatchObject({ complete: 1, incomplete: 1 });
+        expect(compactPeers(fromB.peers)).toEqual(['127.0.0.1:7201']);
+        const u = await udpAnnounce(a.port, { infoHash: ih, peerId: id20(0xbb, 3), peerPort: 7203, left: 5n });
+        expect(u).toMatchObject({ seeders: 1, leechers: 2 });
+        expect(u.peers).toEqual(['127.0.0.1:7201', '127.0.0.1:7202']);
+        const stats = await (await fetch(`${b.origin}/stats.json`)).json();
+        expect(stats).toMatchObject({ store: 'redis', swarms: 1, seeders: 1, leechers: 2 });
+      } finally {
+        await a.stop();
+        await b.stop();
+      }
+    });
+  });
+
+  it('exits with a message when Redis is unreachable', async () => {
+    await expect(startTrackerProcess(['--store', 'redis://127.0.0.1:1'])).rejects.toThrow(/cannot connect to Redis/);
+  });
+});
