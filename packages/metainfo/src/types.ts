@@ -98,19 +98,32 @@ export interface ParsedTorrent {
  * the typed fields. Keys of `raw`/`info` that have no typed field are kept.
  */
 export interface TorrentInput {
+  /** Which hash trees to write; default: `hybrid` when files have `piecesRoot` and `pieces` is set,
+   * `v2` when only roots are set, else `v1`. */
   version?: TorrentVersion;
+  /** `info.name`. */
   name: string;
+  /** `info.piece length` in bytes (a power of two of at least 16 KiB for v2 and hybrid). */
   pieceLength: number;
   /** v1 piece hashes (required for v1 and hybrid). */
   pieces?: Uint8Array;
+  /** Files in torrent order; pad files (v1 and hybrid) included and flagged `pad`. */
   files: ReadonlyArray<TorrentFileInput>;
+  /** `announce`. */
   announce?: string;
+  /** BEP 12 `announce-list` tiers; empty tiers are left out. */
   announceList?: ReadonlyArray<ReadonlyArray<string>>;
+  /** BEP 19 `url-list`. */
   urlList?: ReadonlyArray<string>;
+  /** BEP 27: writes `info.private = 1`. */
   private?: boolean;
+  /** `info.source`. */
   source?: string;
+  /** `comment`. */
   comment?: string;
+  /** `created by`. */
   createdBy?: string;
+  /** `creation date` in Unix seconds; leave it out for reproducible torrents. */
   creationDate?: number;
   /** v2 piece layers keyed by hex pieces root (required for v2 files larger than one piece). */
   pieceLayers?: ReadonlyMap<string, Uint8Array>;
@@ -129,14 +142,24 @@ export interface TorrentInput {
 export interface TorrentFileInput {
   /** As {@link TorrentFile.path}: `[name]` for a single-file torrent, `[name, ...path]` otherwise. */
   path: ReadonlyArray<string>;
+  /** Length in bytes. */
   length: number;
+  /** BEP 47 `attr` verbatim; when absent it is built from the flags below (`p`, `x`, `h`, `l`). */
   attr?: string;
+  /** BEP 47 pad file (v1 list only; left out of a v2 file tree). */
   pad?: boolean;
+  /** BEP 47 executable. */
   executable?: boolean;
+  /** BEP 47 hidden. */
   hidden?: boolean;
+  /** BEP 47 symlink; give `symlinkPath` too. */
   symlink?: boolean;
+  /** BEP 47 `symlink path` components. */
   symlinkPath?: ReadonlyArray<string>;
+  /** BEP 52 `pieces root` (32 bytes) of a non-empty file, for v2 and hybrid. */
   piecesRoot?: Uint8Array;
+  /** BEP 47 `sha1` of the file (v1 list only). */
   sha1?: Uint8Array;
+  /** BEP 47 `mtime` in Unix seconds. */
   mtime?: number;
 }
