@@ -96,6 +96,15 @@ describe('encodeTorrent', () => {
     expect(again.raw['collections']).toEqual(t.raw['collections']);
   });
 
+  it('renames a torrent whose info carries name.utf-8', () => {
+    const t = parseTorrent(fixture('transmission/Thor_and_the_Amazon_Women.avi.torrent'));
+    expect(t.info['name.utf-8']).toBeDefined();
+    const { infoBytes: _i, ...rest } = t;
+    const renamed = parseTorrent(encodeTorrent({ ...rest, name: 'renamed.avi', files: [{ ...t.files[0]!, path: ['renamed.avi'] }] }));
+    expect(renamed.name).toBe('renamed.avi');
+    expect(renamed.infoHash).not.toBe(t.infoHash);
+  });
+
   it('builds v1, v2 and hybrid torrents from scratch', () => {
     const root = new Uint8Array(32).fill(7);
     const base = {

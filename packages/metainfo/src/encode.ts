@@ -97,6 +97,9 @@ function buildInfo(t: TorrentInput): Uint8Array {
   }
   const info = without(t.info, INFO_KEYS);
   info['name'] = t.name;
+  // The parser prefers `name.utf-8`; drop a stale one so the written name is the one read back.
+  const nameUtf8 = t.info === undefined ? undefined : bytesAt(t.info, 'name.utf-8');
+  if (nameUtf8 !== undefined && displayText(nameUtf8) !== t.name) delete info['name.utf-8'];
   info['piece length'] = t.pieceLength;
   if (version !== 'v2') {
     if (!(t.pieces instanceof Uint8Array) || t.pieces.length % 20 !== 0) throw bad('v1 and hybrid torrents need pieces (20 bytes each)');
