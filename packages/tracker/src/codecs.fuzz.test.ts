@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { TrackerError } from './errors.ts';
-import { parseAnnounceParams, parseScrapeParams } from './http/announce-request.ts';
+import { parseAnnounceQuery, parseScrapeParams } from './http/announce-request.ts';
 import { parseQuery, percentDecode, percentEncode } from './http/query.ts';
 import { encodeAnnounceReply, encodeAnnounceReplyDicts, encodeFailure, encodeScrapeReply } from './http/reply.ts';
 import { parseAnnounceResponse, parseScrapeResponse } from './client/announce-response.ts';
@@ -30,18 +30,18 @@ describe('fuzz: HTTP query parser', () => {
   it('parseQuery + parseAnnounceParams throw only TrackerError on any string', () => {
     const chars = fc.constantFrom('%', '&', '=', '+', 'a', '0', '9', 'f', 'G', 'info_hash', 'peer_id', 'port', 'left', 'event', 'numwant', 'ip', '\u00ff', '\u0100', '-');
     fc.assert(fc.property(fc.array(chars, { maxLength: 40 }).map((a) => a.join('')), (s) => {
-      onlyTrackerErrors(() => parseAnnounceParams(parseQuery(s)));
+      onlyTrackerErrors(() => parseAnnounceQuery(s));
       onlyTrackerErrors(() => parseScrapeParams(parseQuery(s), 10));
     }), runs);
     fc.assert(fc.property(fc.string({ maxLength: 200 }), (s) => {
-      onlyTrackerErrors(() => parseAnnounceParams(parseQuery(s)));
+      onlyTrackerErrors(() => parseAnnounceQuery(s));
     }), runs);
   });
 
   it('valid announces survive encoding with arbitrary binary ids', () => {
     fc.assert(fc.property(bytes(20), bytes(20), fc.integer({ min: 1, max: 65535 }), (h, p, port) => {
       const q = `info_hash=${percentEncode(h)}&peer_id=${percentEncode(p)}&port=${port}&left=0`;
-      const r = parseAnnounceParams(parseQuery(q));
+      const r = parseAnnounceQuery(q);
       expect(r.infoHash).toEqual(h);
       expect(r.peerId).toEqual(p);
       expect(r.port).toBe(port);

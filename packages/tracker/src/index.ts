@@ -7,7 +7,7 @@ export { createTracker, type RawHttpReply, type Tracker, type TrackerCounters, t
 export type { InfoHashLike, InfoHashList, PasskeyCheck, RateLimitOptions } from './policy.ts';
 export { formatIp, parseIp } from './ip.ts';
 export { parseQuery, percentDecode, percentEncode, type QueryParam, type QueryLimits } from './http/query.ts';
-export { parseAnnounceParams, parseScrapeParams, type AnnounceRequest } from './http/announce-request.ts';
+export { parseAnnounceQuery, parseScrapeParams, type AnnounceRequest } from './http/announce-request.ts';
 export {
   encodeAnnounceReply, encodeAnnounceReplyDicts, encodeFailure, encodeScrapeReply, type AnnounceReply, type ScrapeRow,
 } from './http/reply.ts';

@@ -1,7 +1,7 @@
 // The tracker core: turns HTTP requests (fetch API) and UDP packets (BEP 15) into store operations
 // and protocol-correct replies. No sockets, no timers: adapters (node.ts, apps/edge-tracker) feed it.
 import { TrackerError } from './errors.ts';
-import { parseAnnounceParams, parseScrapeParams, type AnnounceRequest } from './http/announce-request.ts';
+import { parseAnnounceQuery, parseScrapeParams, type AnnounceRequest } from './http/announce-request.ts';
 import { parseQuery } from './http/query.ts';
 import { encodeAnnounceReply, encodeAnnounceReplyDicts, encodeFailure, encodeScrapeReply } from './http/reply.ts';
 import { parseIp } from './ip.ts';
@@ -158,7 +158,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
   }
 
   async function httpAnnounce(query: string, clientIp: Uint8Array, passkey: string | undefined): Promise<RawHttpReply> {
-    const req: AnnounceRequest = parseAnnounceParams(parseQuery(query, { maxLength: maxQuery }));
+    const req: AnnounceRequest = parseAnnounceQuery(query, { maxLength: maxQuery });
     await checkPasskey(passkey);
     checkInfoHash(req.infoHash);
     const ip = options.trustIpParam && req.ip ? req.ip : clientIp;

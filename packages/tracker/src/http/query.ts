@@ -17,7 +17,8 @@ export interface QueryLimits {
   maxParams?: number;
 }
 
-function hexValue(c: number): number {
+/** Value of one hex digit char code, or -1. */
+export function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 97 && c <= 102) return c - 87;
   if (c >= 65 && c <= 70) return c - 55;

@@ -221,49 +221,65 @@ export class Swarm {
    * when `leechersOnly`. Walks the range from a random start with a random step coprime to its length,
    * which visits every peer once in a shuffled-looking order without allocating a permutation.
    */
-  sample(count: number, self: number, leechersOnly: boolean, withIds: boolean) {
+  sample(count: number, self: number, leechersOnly: boolean, withIds: boolean): SampleResult {
     const lo = leechersOnly ? this.seeders : 0;
     const m = this.size - lo;
     const selfIn = self >= lo && self < this.size ? 1 : 0;
     const k = Math.max(0, Math.min(count, m - selfIn));
+    if (k === 0) return withIds ? { peers4: NONE, peers6: NONE, peerIds4: NONE, peerIds6: NONE } : { peers4: NONE, peers6: NONE };
+    // One allocation in the common case (all IPv4); IPv6 and id buffers only when needed.
+    let out4 = new Uint8Array(k * 6);
+    let out6 = NONE;
+    let ids4 = withIds ? new Uint8Array(k * ID) : NONE;
+    let ids6 = NONE;
     let n4 = 0;
     let n6 = 0;
-    const out4 = new Uint8Array(k * 6);
-    const out6 = new Uint8Array(k * 18);
-    const ids4 = withIds ? new Uint8Array(k * ID) : undefined;
-    const ids6 = withIds ? new Uint8Array(k * ID) : undefined;
-    if (k > 0) {
-      let step = 1;
-      if (m > 2) {
-        step = 1 + Math.floor(Math.random() * (m - 1));
-        while (gcd(step, m) !== 1) step = step + 1 === m ? 1 : step + 1;
-      }
-      let at = Math.floor(Math.random() * m);
-      const addrs = this.addrs;
-      for (let visited = 0, taken = 0; visited < m && taken < k; visited++, at = (at + step) % m) {
-        const s = lo + at;
-        if (s === self) continue;
-        const o = s * ADDR;
-        if ((this.flags[s]! & FLAG_V6) !== 0) {
-          out6.set(addrs.subarray(o, o + 18), n6 * 18);
-          if (ids6) ids6.set(this.ids.subarray(s * ID, s * ID + ID), n6 * ID);
-          n6++;
-        } else {
-          out4.set(addrs.subarray(o, o + 6), n4 * 6);
-          if (ids4) ids4.set(this.ids.subarray(s * ID, s * ID + ID), n4 * ID);
-          n4++;
-        }
-        taken++;
-      }
+    let step = 1;
+    if (m > 2) {
+      step = 1 + Math.floor(Math.random() * (m - 1));
+      while (gcd(step, m) !== 1) step = step + 1 === m ? 1 : step + 1;
     }
-    return {
-      peers4: out4.subarray(0, n4 * 6),
-      peers6: out6.subarray(0, n6 * 18),
-      peerIds4: ids4?.subarray(0, n4 * ID),
-      peerIds6: ids6?.subarray(0, n6 * ID),
-    };
+    let at = Math.floor(Math.random() * m);
+    const addrs = this.addrs;
+    const flags = this.flags;
+    for (let visited = 0, taken = 0; visited < m && taken < k; visited++) {
+      const s = lo + at;
+      at += step;
+      if (at >= m) at -= m;
+      if (s === self) continue;
+      const o = s * ADDR;
+      if ((flags[s]! & FLAG_V6) !== 0) {
+        if (out6 === NONE) {
+          out6 = new Uint8Array(k * 18);
+          if (withIds) ids6 = new Uint8Array(k * ID);
+        }
+        out6.set(addrs.subarray(o, o + 18), n6 * 18);
+        if (withIds) ids6.set(this.ids.subarray(s * ID, s * ID + ID), n6 * ID);
+        n6++;
+      } else {
+        const d = n4 * 6;
+        out4[d] = addrs[o]!; out4[d + 1] = addrs[o + 1]!; out4[d + 2] = addrs[o + 2]!;
+        out4[d + 3] = addrs[o + 3]!; out4[d + 4] = addrs[o + 4]!; out4[d + 5] = addrs[o + 5]!;
+        if (withIds) ids4.set(this.ids.subarray(s * ID, s * ID + ID), n4 * ID);
+        n4++;
+      }
+      taken++;
+    }
+    if (n4 * 6 < out4.length) { out4 = out4.subarray(0, n4 * 6); if (withIds) ids4 = ids4.subarray(0, n4 * ID); }
+    if (n6 * 18 < out6.length) { out6 = out6.subarray(0, n6 * 18); if (withIds) ids6 = ids6.subarray(0, n6 * ID); }
+    return withIds ? { peers4: out4, peers6: out6, peerIds4: ids4, peerIds6: ids6 } : { peers4: out4, peers6: out6 };
   }
 }
+
+/** A sample: compact peers, plus aligned ids when asked. */
+export interface SampleResult {
+  peers4: Uint8Array;
+  peers6: Uint8Array;
+  peerIds4?: Uint8Array;
+  peerIds6?: Uint8Array;
+}
+
+const NONE = new Uint8Array(0);
 
 function swapBytes(a: Uint8Array, i: number, j: number, n: number): void {
   for (let x = 0; x < n; x++) {
