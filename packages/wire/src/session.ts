@@ -171,7 +171,7 @@ export class PeerSession {
   // While parsing a chunk, new requests only queue; one pump after the chunk sends them together.
   #receiving = false;
   #handshakeReceived = false;
-  #messagesReceived = 0;
+  #pieceSetSeen = false;
   #peerReqq: number;
   // Our requests: queued (not yet sent), outstanding (sent), and recently given up (a late answer is fine).
   #queue: BlockRef[] = [];
@@ -565,10 +565,8 @@ export class PeerSession {
       this.#onHandshake(e.infoHash, e.peerId, e.reserved);
       return;
     }
-    const first = this.#messagesReceived++ === 0;
     switch (e.type) {
       case 'keep-alive':
-        this.#messagesReceived--; // keep-alives do not count as "the first message"
         return;
       case 'choke':
         if (this.peerChoking) return;
@@ -600,6 +598,7 @@ export class PeerSession {
         this.#emit({ type: 'not-interested' });
         return;
       case 'have':
+        this.#pieceSetSeen = true; // a bitfield after a have would overwrite it
         if (this.peerPieces) {
           if (!this.peerPieces.set(e.index)) return;
         } else if (this.#earlyHaves.length < 65536) {
@@ -610,7 +609,7 @@ export class PeerSession {
       case 'bitfield':
       case 'have-all':
       case 'have-none':
-        this.#onPieceSet(e.type, e.type === 'bitfield' ? e.bitfield : undefined, first);
+        this.#onPieceSet(e.type, e.type === 'bitfield' ? e.bitfield : undefined);
         return;
       case 'request':
         this.#onRequest(e.index, e.begin, e.length);
@@ -699,12 +698,15 @@ export class PeerSession {
     }
   }
 
-  #onPieceSet(kind: 'bitfield' | 'have-all' | 'have-none', raw: Uint8Array | undefined, first: boolean): void {
+  #onPieceSet(kind: 'bitfield' | 'have-all' | 'have-none', raw: Uint8Array | undefined): void {
     if (kind !== 'bitfield' && !this.#requireFast(kind)) return;
-    if (!first) {
-      this.#violation('WIRE_UNEXPECTED_MESSAGE', `${kind} after the first message`);
+    // BEP 3 wants the piece set first; in practice the BEP 10 handshake (libtorrent) or a port
+    // message may precede it, so only a second piece set, or one after a have, is refused.
+    if (this.#pieceSetSeen) {
+      this.#violation('WIRE_UNEXPECTED_MESSAGE', `${kind} after the peer's piece set or a have`);
       return;
     }
+    this.#pieceSetSeen = true;
     const t = this.#torrent;
     if (!t) {
       this.#peerHasAll = kind === 'have-all';
