@@ -9,6 +9,10 @@ import { announceUrl, bdecode, compactPeers, id20 } from './announce-helpers.ts'
 import { ensureBuilt, startTrackerProcess, type TrackerProcess } from './processes.ts';
 import { udpAnnounce } from './udp-helpers.ts';
 
+// A real redis-server: REDIS_URL from the test runner, or one started here.
+const redis: TestRedis | { skip: string } = await startTestRedis();
+if ('skip' in redis) console.warn(`skipping two-process Redis test: ${redis.skip}`);
+
 describe('parseCli', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tk-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,7 +58,7 @@ describe('torrentkit-tracker processes', () => {
     } finally {
       await t.stop();
     }
-  });
+  }, 60_000);
 
   it('enforces --private passkeys', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-cli-'));
@@ -70,20 +74,15 @@ describe('torrentkit-tracker processes', () => {
       await t.stop();
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 
-  describe('two processes on one Redis', () => {
-    let redis: TestRedis | { skip: string };
-    beforeAll(async () => {
-      redis = await startTestRedis();
-      if ('skip' in redis) console.warn(`skipping two-process Redis test: ${redis.skip}`);
-    });
+  describe.skipIf('skip' in redis)('two processes on one Redis', () => {
     afterAll(async () => {
       if ('stop' in redis) await redis.stop();
     });
 
-    it('see each other\'s peers (HTTP on one, UDP on the other)', async (ctx) => {
-      if ('skip' in redis) return ctx.skip();
+    it('see each other\'s peers (HTTP on one, UDP on the other)', async () => {
+      if ('skip' in redis) return;
       const prefix = uniquePrefix();
       const a = await startTrackerProcess(['--store', redis.url, '--prefix', prefix]);
       const b = await startTrackerProcess(['--store', redis.url, '--prefix', prefix]);
@@ -104,10 +103,10 @@ describe('torrentkit-tracker processes', () => {
         await a.stop();
         await b.stop();
       }
-    });
+    }, 60_000);
   });
 
   it('exits with a message when Redis is unreachable', async () => {
     await expect(startTrackerProcess(['--store', 'redis://127.0.0.1:1'])).rejects.toThrow(/cannot connect to Redis/);
-  });
+  }, 60_000);
 });
