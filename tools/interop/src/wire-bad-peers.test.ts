@@ -99,7 +99,7 @@ describe('bad peers', () => {
       await Promise.all(fakes.map((f) => f.close()));
       await seeder.close();
     }
-  });
+  }, 60_000);
 
   it('an unrequested block for a piece already on disk is dropped without touching the file', async () => {
     const { seeder, port } = await honestSeeder();
@@ -137,5 +137,5 @@ describe('bad peers', () => {
     } finally {
       await seeder.close();
     }
-  });
+  }, 60_000);
 });
