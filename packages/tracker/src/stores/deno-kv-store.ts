@@ -228,10 +228,18 @@ export class DenoKvSwarmStore implements SwarmStore {
   }
 }
 
-/** FNV-1a of the peer id: spreads peers evenly over the key space whatever their client prefix. */
+/**
+ * FNV-1a of the peer id, then murmur3's finalizer so that ids differing only in their last bytes
+ * still spread over the whole 32-bit key space (a random pivot must land anywhere among peers).
+ */
 function mix32(id: Uint8Array): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id[i]!, 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
   return h >>> 0;
 }
 
