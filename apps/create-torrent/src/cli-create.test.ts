@@ -127,9 +127,34 @@ describe('create-torrent PATH', () => {
     });
     expect(typeof j['creationDate']).toBe('number');
     expect(j['magnet']).toBe(`magnet:?xt=urn:btih:${t.infoHash}&xt=urn:btmh:1220${t.infoHashV2}&dn=album&tr=http://127.0.0.1:1/announce`);
-    const files = j['files'] as Array<{ path: string; length: number; pad?: boolean }>;
-    expect(files.filter((f) => !f.pad).map((f) => f.path).sort()).toEqual(['album/a.bin', 'album/sub/b.bin', 'album/sub/c.txt', 'album/z.bin']);
-    expect(files.some((f) => f.pad)).toBe(true); // hybrid aligns files with BEP 47 pad files
+    const files = j['files'] as Array<{ path: string; length: number }>;
+    // Real files only: the BEP 47 pad files a hybrid carries are not listed.
+    expect(files.map((f) => f.path).sort()).toEqual(['album/a.bin', 'album/sub/b.bin', 'album/sub/c.txt', 'album/z.bin']);
+  }, T);
+
+  it('create --json says what show --json reads back from the file', async () => {
+    const extra = ['-a', 'http://127.0.0.1:1/announce,http://127.0.0.1:2/announce', '-a', 'udp://127.0.0.1:3', '-w', 'http://127.0.0.1:4/',
+      '-c', 'c', '-s', 's', '-p', '-l', '16K'];
+    for (const [kind, target] of [['v1', album], ['v2', album], ['hybrid', album], ['v1', join(dir, 'single.bin')], ['v2', join(dir, 'single.bin')]] as const) {
+      const out = join(dir, `agree-${kind}.torrent`);
+      const made = await runCli([target, '-o', out, '-f', '--json', `--${kind}`, ...extra], { cwd: dir });
+      expect(made.code, made.stderr).toBe(0);
+      const shown = await runCli(['show', '--json', out], { cwd: dir });
+      expect(shown.code, shown.stderr).toBe(0);
+      const { output, ...fromCreate } = JSON.parse(made.stdout) as Record<string, unknown>;
+      expect(output).toBe(out);
+      expect(fromCreate, `${kind} ${target}`).toEqual(JSON.parse(shown.stdout));
+    }
+  }, T);
+
+  it('makes a hybrid torrent of a tree with an empty file', async () => {
+    const root = writeTree(join(dir, 'with-empty'), { 'a.bin': 20_000, 'empty.dat': '', 'z.bin': 3 });
+    const r = await runCli([root, '-o', join(dir, 'with-empty.torrent'), '--hybrid', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.files).toEqual([{ path: 'with-empty/a.bin', length: 20_000 }, { path: 'with-empty/empty.dat', length: 0 }, { path: 'with-empty/z.bin', length: 3 }]);
+    expect(j.infoHash).toMatch(/^[0-9a-f]{40}$/);
+    expect(j.infoHashV2).toMatch(/^[0-9a-f]{64}$/);
   }, T);
 
   it('--v2 makes a v2-only torrent and prints its v2 info hash', async () => {

@@ -1,7 +1,7 @@
 // What create and show print: a short human summary, or one JSON object whose schema is fixed
 // (documented in the README, checked by the tests) so scripts can rely on it.
 
-import type { ParsedTorrent } from '@torrentkit/metainfo';
+import { announceTiers, formatMagnet, type CreatedTorrent, type ParsedTorrent } from '@torrentkit/metainfo';
 import { displayPath } from './paths.ts';
 import { formatBytes } from './size.ts';
 
@@ -12,7 +12,6 @@ import { formatBytes } from './size.ts';
 export interface FileJson {
   path: string;
   length: number;
-  pad?: true;
   executable?: true;
   hidden?: true;
   symlink?: string;
@@ -31,6 +30,7 @@ export interface TorrentJson {
   pieceCount: number;
   /** Number of real files (pad files left out). */
   fileCount: number;
+  /** BEP 12 tiers in order (a lone `announce` is one tier of one). */
   trackers: string[][];
   webSeeds: string[];
   private: boolean;
@@ -39,6 +39,7 @@ export interface TorrentJson {
   createdBy: string | null;
   /** Seconds since the Unix epoch, or null when the torrent has none. */
   creationDate: number | null;
+  /** The real files in torrent order (BEP 47 pad files left out). */
   files: FileJson[];
   /** Only in `create --json`: where the torrent was written (null for `-o -`). */
   output?: string | null;
@@ -70,13 +71,54 @@ export function torrentJson(t: ParsedTorrent, magnet: string): TorrentJson {
     comment: t.comment ?? null,
     createdBy: t.createdBy ?? null,
     creationDate: t.creationDate ?? null,
-    files: t.files.map((f) => fileJson(t, f)),
+    files: real.map((f) => fileJson(t, f)),
+  };
+}
+
+/** What the builder was asked to write, besides what it returns. */
+export interface CreateMeta {
+  trackers: readonly (readonly string[])[];
+  webSeeds: readonly string[];
+  private: boolean;
+  source: string | undefined;
+  comment: string | undefined;
+  createdBy: string | null;
+  creationDate: number | null;
+}
+
+/**
+ * The JSON object for a torrent just built, from the builder's result and the options it was
+ * given; the same schema as {@link torrentJson} gives for the parsed file (the tests check both
+ * agree). Built without re-parsing, so a large torrent costs nothing extra here.
+ */
+export function createdJson(c: CreatedTorrent, m: CreateMeta): TorrentJson {
+  const trackers = announceTiers(m.trackers);
+  const flat: string[] = [];
+  for (const tier of trackers) for (const url of tier) if (!flat.includes(url)) flat.push(url);
+  const single = c.files.length === 1 && c.files[0]!.path.length === 0;
+  return {
+    name: c.name,
+    version: c.version,
+    infoHash: c.infoHash ?? null,
+    infoHashV2: c.infoHashV2 ?? null,
+    magnet: formatMagnet({ infoHash: c.infoHash, infoHashV2: c.infoHashV2, name: c.name, trackers: flat, webSeeds: [...m.webSeeds] }),
+    length: c.length,
+    pieceLength: c.pieceLength,
+    pieceCount: c.pieceCount,
+    fileCount: c.files.length,
+    trackers,
+    webSeeds: [...m.webSeeds],
+    private: m.private,
+    source: m.source || null,
+    comment: m.comment || null,
+    createdBy: m.createdBy,
+    creationDate: m.creationDate,
+    files: c.files.map((f) => ({ path: (single ? [c.name] : [c.name, ...f.path]).join('/'), length: f.length })),
   };
 }
 
 function fileJson(t: ParsedTorrent, f: ParsedTorrent['files'][number]): FileJson {
   const out: FileJson = { path: displayPath(t, f).join('/'), length: f.length };
-  if (f.pad) out.pad = true;
   if (f.executable) out.executable = true;
   if (f.hidden) out.hidden = true;
   if (f.symlink) out.symlink = (f.symlinkPath ?? []).join('/');
@@ -131,7 +173,7 @@ export function showText(j: TorrentJson): string {
   if (j.createdBy !== null) pairs.push(['created by', j.createdBy]);
   if (j.creationDate !== null) pairs.push(['created', new Date(j.creationDate * 1000).toISOString()]);
   pairs.push(['magnet', j.magnet]);
-  const files = j.files.filter((f) => !f.pad);
+  const files = j.files;
   const w = Math.max(0, ...files.map((f) => String(f.length).length));
   const list = files.map((f) => `  ${String(f.length).padStart(w)}  ${f.path}${f.symlink !== undefined ? ` -> ${f.symlink}` : ''}`);
   return `${rows(pairs)}files:\n${list.join('\n')}\n`;

@@ -3,13 +3,12 @@
 
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { createTorrent, MetainfoError, parseTorrent } from '@torrentkit/metainfo';
+import { createTorrent, MetainfoError } from '@torrentkit/metainfo';
 import type { CreateArgs } from '../args.ts';
 import { CliError, usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
-import { magnetLink } from '../magnet-link.ts';
 import { ProgressBar, wantProgress } from '../progress.ts';
-import { createSummary, torrentJson } from '../summary.ts';
+import { createdJson, createSummary, type CreateMeta } from '../summary.ts';
 import { createdBy } from '../version.ts';
 import { checkWritable, writeFileAtomic } from '../write-file.ts';
 
@@ -23,6 +22,16 @@ export async function runCreate(args: CreateArgs, io: Io): Promise<number> {
   // Refuse before hashing, so a mistake costs nothing; writeFileAtomic checks again at the end.
   if (output !== null) checkWritable(output, args.force);
 
+  const meta: CreateMeta = {
+    trackers: args.trackers,
+    webSeeds: args.webSeeds,
+    private: args.private,
+    source: args.source,
+    comment: args.comment,
+    createdBy: args.createdBy ? createdBy() : null,
+    // Fixed here rather than left to the builder, so the summary can show the value written.
+    creationDate: args.date ? Math.floor(Date.now() / 1000) : null,
+  };
   const bar = !args.quiet && wantProgress(io.stderr, io.env) ? new ProgressBar(io.stderr, 'hashing') : undefined;
   let created;
   try {
@@ -36,8 +45,8 @@ export async function runCreate(args: CreateArgs, io: Io): Promise<number> {
       private: args.private,
       source: args.source,
       comment: args.comment,
-      createdBy: args.createdBy ? createdBy() : null,
-      creationDate: args.date ? undefined : null,
+      createdBy: meta.createdBy,
+      creationDate: meta.creationDate,
       includeHidden: args.includeHidden,
       followSymlinks: args.followSymlinks,
       exclude: args.exclude,
@@ -53,9 +62,7 @@ export async function runCreate(args: CreateArgs, io: Io): Promise<number> {
     bar?.done();
   }
 
-  // The summary comes from parsing what we are about to write: what the user sees is what the file says.
-  const parsed = parseTorrent(created.torrent);
-  const json = torrentJson(parsed, magnetLink(parsed));
+  const json = createdJson(created, meta);
   if (output === null) {
     io.stdout.write(created.torrent);
     if (!args.quiet) io.stderr.write(createSummary(json, null));
