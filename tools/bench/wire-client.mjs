@@ -7,7 +7,8 @@ const BLOCKS_PER_PIECE = PIECE / BLOCK;
 
 /** Runs one client of `kind` against 127.0.0.1:`port`. Resolves { bytes, ms }. */
 export async function runClient(kind, port, { depth = 64, ms = 3000, warmupMs = 500 } = {}) {
-  return kind === 'ours' ? runOurs(port, depth, ms, warmupMs) : runBtp(port, depth, ms, warmupMs);
+  if (kind === 'ours') return runSession(port, depth, ms, warmupMs);
+  return kind === 'ours-codec' ? runOurs(port, depth, ms, warmupMs) : runBtp(port, depth, ms, warmupMs);
 }
 
 // Counts bytes only after the warm-up; resolves when the window closes.
@@ -23,6 +24,40 @@ function meter(ms, warmupMs, done) {
   return (n) => {
     if (counting) bytes += n;
   };
+}
+
+// The whole @torrentkit/wire stack: PeerSession over ./tcp, one new request per block received.
+async function runSession(port, depth, ms, warmupMs) {
+  const { PeerSession, Bitfield } = await import('@torrentkit/wire');
+  const tcp = await import('@torrentkit/wire/tcp');
+  const torrent = { pieceCount: PIECES, pieceLength: PIECE, totalLength: PIECES * PIECE };
+  const c = await tcp.connect({ host: '127.0.0.1', port });
+  let next = 0;
+  return new Promise((resolve) => {
+    const count = meter(ms, warmupMs, (r) => {
+      s.close();
+      c.destroy();
+      resolve(r);
+    });
+    const ask = () => {
+      const piece = Math.floor(next / BLOCKS_PER_PIECE) % PIECES;
+      s.request(piece, (next % BLOCKS_PER_PIECE) * BLOCK, BLOCK);
+      next++;
+    };
+    const s = new PeerSession({
+      infoHash: INFO_HASH, peerId: peerId(), torrent, pieces: new Bitfield(PIECES), maxOutstanding: depth,
+      onSend: (d) => c.write(d),
+      onEvent: (e) => {
+        if (e.type === 'handshake') s.interested();
+        else if (e.type === 'unchoke') for (let i = 0; i < depth; i++) ask();
+        else if (e.type === 'block') {
+          count(e.block.length);
+          ask();
+        }
+      },
+    });
+    tcp.runSession(c, s);
+  });
 }
 
 async function runOurs(port, depth, ms, warmupMs) {

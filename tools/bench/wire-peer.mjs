@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // One side of the wire benchmark in its own process. Usage:
-//   node wire-peer.mjs serve ours|bittorrent-protocol   listen on 127.0.0.1:0, print {"port":N}, serve
+//   node wire-peer.mjs serve ours|ours-codec|bittorrent-protocol   listen on 127.0.0.1:0, print {"port":N}, serve
 //   every request with the same 16 KiB block from memory; exit on stdin EOF or SIGTERM.
 //   (the client side lives in wire-client.mjs and runs in the benchmark's process)
 import { createServer } from 'node:net';
 import { BLOCK, INFO_HASH, peerId } from './wire-common.mjs';
 
 const [mode, kind] = process.argv.slice(2);
-if (mode !== 'serve' || !['ours', 'bittorrent-protocol'].includes(kind)) {
-  console.error('usage: wire-peer.mjs serve ours|bittorrent-protocol');
+if (mode !== 'serve' || !['ours', 'ours-codec', 'bittorrent-protocol'].includes(kind)) {
+  console.error('usage: wire-peer.mjs serve ours|ours-codec|bittorrent-protocol');
   process.exit(2);
 }
 const block = new Uint8Array(BLOCK);
@@ -16,6 +16,24 @@ for (let i = 0; i < BLOCK; i++) block[i] = (i * 31 + 7) & 255;
 
 let onConnection;
 if (kind === 'ours') {
+  // The whole @torrentkit/wire stack: PeerSession (validation, queues, state) over ./tcp.
+  const { PeerSession, Bitfield } = await import('@torrentkit/wire');
+  const tcp = await import('@torrentkit/wire/tcp');
+  const { PIECE, PIECES } = await import('./wire-common.mjs');
+  const torrent = { pieceCount: PIECES, pieceLength: PIECE, totalLength: PIECES * PIECE };
+  const server = await tcp.listen({ port: 0 }, (c) => {
+    const s = new PeerSession({
+      infoHash: INFO_HASH, peerId: peerId(), torrent, pieces: Bitfield.full(PIECES), reqq: 1000,
+      onSend: (d) => c.write(d),
+      onEvent: (e) => {
+        if (e.type === 'interested') s.unchoke();
+        else if (e.type === 'request') s.sendPiece(e.index, e.begin, block.subarray(0, e.length));
+      },
+    });
+    tcp.runSession(c, s);
+  });
+  console.log(JSON.stringify({ port: server.port }));
+} else if (kind === 'ours-codec') {
   const { WireParser, encodeHandshake, encodeUnchoke, encodeHaveAll, PIECE_HEADER_LENGTH, encodePieceHeader } = await import('@torrentkit/wire');
   onConnection = (socket) => {
     socket.setNoDelay(true);
@@ -66,8 +84,10 @@ if (kind === 'ours') {
   };
 }
 
-const server = createServer(onConnection);
-server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
+if (onConnection) {
+  const server = createServer(onConnection);
+  server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));
+}
 const stop = () => process.exit(0);
 process.on('SIGTERM', stop);
 process.stdin.on('end', stop);
