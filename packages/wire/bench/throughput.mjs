@@ -136,6 +136,7 @@ async function round(impl, seconds) {
 
 const [role, impl, a, b] = process.argv.slice(2);
 if (role === 'seed') {
+  process.on('SIGTERM', () => process.exit(0)); // lets --cpu-prof write its profile
   const port = impl === 'ours' ? await seedOurs() : await seedTheirs();
   console.log(JSON.stringify({ port }));
 } else if (role === 'leech') {

@@ -35,14 +35,19 @@ function withIndex(id: number, index: number): Uint8Array {
 
 /** A keep-alive: four zero bytes. */
 export const encodeKeepAlive = (): Uint8Array => new Uint8Array(4);
+/** Choke (id 0): we will not serve the peer's requests. */
 export const encodeChoke = (): Uint8Array => bare(MessageId.choke);
+/** Unchoke (id 1). */
 export const encodeUnchoke = (): Uint8Array => bare(MessageId.unchoke);
+/** Interested (id 2): we want pieces the peer has. */
 export const encodeInterested = (): Uint8Array => bare(MessageId.interested);
+/** Not interested (id 3). */
 export const encodeNotInterested = (): Uint8Array => bare(MessageId.notInterested);
 /** BEP 6 have all. */
 export const encodeHaveAll = (): Uint8Array => bare(MessageId.haveAll);
 /** BEP 6 have none. */
 export const encodeHaveNone = (): Uint8Array => bare(MessageId.haveNone);
+/** Have (id 4): we completed and verified piece `index`. */
 export const encodeHave = (index: number): Uint8Array => withIndex(MessageId.have, index);
 /** BEP 6 suggest piece. */
 export const encodeSuggest = (index: number): Uint8Array => withIndex(MessageId.suggest, index);
@@ -84,7 +89,9 @@ function block(id: number, b: BlockRef): Uint8Array {
   return out;
 }
 
+/** Request (id 6) for `length` bytes at `begin` in piece `index`. */
 export const encodeRequest = (b: BlockRef): Uint8Array => block(MessageId.request, b);
+/** Cancel (id 8) of an earlier request. */
 export const encodeCancel = (b: BlockRef): Uint8Array => block(MessageId.cancel, b);
 /** BEP 6 reject request. */
 export const encodeReject = (b: BlockRef): Uint8Array => block(MessageId.reject, b);
