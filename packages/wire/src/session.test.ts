@@ -217,6 +217,19 @@ describe('PeerSession downloading', () => {
     expect(A.events.at(-1)?.type).toBe('block');
   });
 
+  it('hands unanswered and queued requests back when the session closes', () => {
+    const { A, B, flush } = seederPair({}, { reqq: 1 });
+    B.s.unchoke();
+    flush();
+    A.s.request(0, 0, BLOCK);
+    A.s.request(0, BLOCK, BLOCK);
+    flush();
+    A.events.length = 0;
+    A.s.close();
+    expect(A.events.map((e) => (e.type === 'request-failed' ? `${e.reason}:${e.begin}` : e.type))).toEqual(['closed:0', `closed:${BLOCK}`, 'closed']);
+    expect(A.s.outstanding + A.s.queued).toBe(0);
+  });
+
   it('sends keep-alives when idle and closes a silent peer', () => {
     const { A } = pair({ keepAliveInterval: 1000, idleTimeout: 5000 });
     const before = A.sent.length;

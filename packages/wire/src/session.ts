@@ -33,7 +33,9 @@ export type RequestFailure =
   /** No answer within `requestTimeout`; a cancel was sent. */
   | 'timeout'
   /** The peer sent a block of the wrong length. */
-  | 'invalid';
+  | 'invalid'
+  /** The session closed before the block arrived (reported for sent and still-queued requests). */
+  | 'closed';
 
 /** What the session reports. */
 export type SessionEvent =
@@ -461,9 +463,15 @@ export class PeerSession {
   close(error?: WireError): void {
     if (this.closed) return;
     this.closed = true;
+    // Hand every unanswered request back so the caller can ask another peer for those blocks.
+    const pending = [...this.#outstanding.values(), ...this.#queue.slice(this.#queueHead)];
+    this.#outstanding.clear();
     this.#queue = [];
     this.#queueHead = 0;
     this.#incoming.clear();
+    for (const r of pending) {
+      this.#emit({ type: 'request-failed', reason: 'closed', index: r.index, begin: r.begin, length: r.length });
+    }
     this.#emit({ type: 'closed', error });
   }
 
