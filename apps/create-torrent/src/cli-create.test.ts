@@ -1,6 +1,6 @@
 // The create command end to end: the real CLI as a child process of the runtime running the tests.
 
-import { existsSync, mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTorrent, type ParsedTorrent } from '@torrentkit/metainfo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -243,6 +243,20 @@ describe('create-torrent PATH', () => {
     expect(t.name).toBe('album');
     expect(r.stderr).toContain(t.infoHash!);
     expect(existsSync(join(dir, 'album.torrent'))).toBe(false);
+  }, T);
+
+  it('Ctrl-C stops hashing, exits 130 and leaves no file behind', async () => {
+    const cwd = join(dir, 'interrupt');
+    mkdirSync(cwd);
+    const big = join(cwd, 'huge.bin');
+    writeFileSync(big, '');
+    truncateSync(big, 16 * 1024 ** 3); // sparse: no disk used, and far more than hashes before the signal lands
+    const r = await runCli([big, '-l', '16M'], {
+      cwd, env: { CREATE_TORRENT_PROGRESS: 'always' }, signalOnStderr: { text: 'pieces', signal: 'SIGINT' },
+    });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/create-torrent: interrupted\n$/);
+    expect(readdirSync(cwd)).toEqual(['huge.bin']);
   }, T);
 
   it('draws a progress bar on stderr only when asked or on a terminal', async () => {

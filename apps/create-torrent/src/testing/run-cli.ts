@@ -38,7 +38,10 @@ export function cliCommand(): string[] {
 }
 
 /** Runs `create-torrent ...args` in `cwd`; resolves when it exits (killed after `timeoutMs`). */
-export function runCli(args: readonly string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number; signalOnStderr?: { text: string; signal: 'SIGINT' | 'SIGTERM' } } = {},
+): Promise<CliResult> {
   const [cmd, ...pre] = cliCommand();
   return new Promise((done, fail) => {
     const child = spawn(cmd!, [...pre, ...args], {
@@ -49,7 +52,15 @@ export function runCli(args: readonly string[], opts: { cwd?: string; env?: Reco
     const out: Uint8Array[] = [];
     const err: Uint8Array[] = [];
     child.stdout!.on('data', (c: Uint8Array) => out.push(c));
-    child.stderr!.on('data', (c: Uint8Array) => err.push(c));
+    let signalled = false;
+    child.stderr!.on('data', (c: Uint8Array) => {
+      err.push(c);
+      const want = opts.signalOnStderr;
+      if (want && !signalled && new TextDecoder().decode(concat(err)).includes(want.text)) {
+        signalled = true;
+        child.kill(want.signal);
+      }
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
     child.on('error', (e) => { clearTimeout(timer); fail(e); });
     child.on('close', (code) => {
