@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 const root = resolve(import.meta.dirname, '../..');
 const netns = resolve(root, '../shared/tools/netns-run');
 const runtimes = (process.env.TORRENTKIT_RUNTIMES ?? 'node,deno,bun').split(',');
-const filter = process.argv.slice(2);
+const filter = process.argv.slice(2).filter((a) => a !== '--');
 
 if (!process.env.TORRENTKIT_IN_NETNS && !process.env.TORRENTKIT_NO_NETNS) {
   const build = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', ...filterArgs()], { cwd: root, stdio: 'inherit' });
@@ -48,7 +48,7 @@ process.exit(exitCode);
 
 function runTask(task) {
   return new Promise((done) => {
-    const child = spawn('pnpm', ['exec', 'turbo', 'run', task, '--concurrency=1', '--output-logs=full', ...filterArgs()], {
+    const child = spawn('pnpm', ['exec', 'turbo', 'run', task, '--concurrency=1', '--continue', '--output-logs=full', ...filterArgs()], {
       cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     });
     let passedN = 0, failedN = 0, buf = '';
