@@ -9,11 +9,20 @@ export async function startOurs({ host, port, storeUrl, interval }) {
   return { adapter: store ? 'serveTracker+redis' : 'serveTracker', httpPort: srv.port, udpPort: srv.port, close: () => srv.close() };
 }
 
-/** The Redis store, wherever the package exports it (its Node entry point, or a `./redis` subpath). */
+/**
+ * The Redis store from the package's `./redis` subpath (what apps/edge-tracker imports). Until that
+ * subpath is in the package's exports map, fall back to the built module next to dist/index.js.
+ */
 async function redisStore(url) {
-  for (const spec of ['@torrentkit/tracker/node', '@torrentkit/tracker/redis', '@torrentkit/tracker']) {
+  const fallback = new URL('./stores/redis-node.js', import.meta.resolve('@torrentkit/tracker')).href;
+  for (const spec of ['@torrentkit/tracker/redis', '@torrentkit/tracker/node', fallback]) {
     const m = await import(spec).catch(() => ({}));
-    if (typeof m.createRedisSwarmStore === 'function') return m.createRedisSwarmStore(url);
+    if (typeof m.createRedisSwarmStore === 'function') {
+      if (spec === fallback) console.error('tracker-ours: @torrentkit/tracker/redis is not exported; using dist/stores/redis-node.js');
+      const store = m.createRedisSwarmStore(url);
+      await store.stats(); // fail now when Redis is unreachable, not on the first announce
+      return store;
+    }
   }
-  throw new Error('@torrentkit/tracker exports no createRedisSwarmStore (looked in ./node, ./redis and the root)');
+  throw new Error('@torrentkit/tracker exports no createRedisSwarmStore');
 }

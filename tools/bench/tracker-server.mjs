@@ -43,6 +43,33 @@ function ready(httpPort, udpPort, adapter) {
   process.stdout.write(JSON.stringify({ ready: true, httpPort, udpPort, adapter }) + '\n');
 }
 
+// `profile-start` / `profile-stop FILE` lines on stdin record a V8 CPU profile of just one phase
+// (what `node --cpu-prof` records, minus start-up and population).
+let session;
+let buf = '';
+process.stdin.on('data', async (d) => {
+  buf += d;
+  for (let nl; (nl = buf.indexOf('\n')) >= 0;) {
+    const [cmd, file] = buf.slice(0, nl).trim().split(' ');
+    buf = buf.slice(nl + 1);
+    if (cmd === 'profile-start') {
+      const { Session } = await import('node:inspector/promises');
+      session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 100 });
+      await session.post('Profiler.start');
+    } else if (cmd === 'profile-stop' && session) {
+      const { profile } = await session.post('Profiler.stop');
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+      session = undefined;
+      process.stdout.write(JSON.stringify({ profiled: file }) + '\n');
+    }
+  }
+});
+
 let stopping = false;
 async function stop() {
   if (stopping) return;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `pnpm bench tracker [--seconds 3] [--rounds 3] [--only memory,redis,bittorrent-tracker,opentracker] [--no-memory-per-peer]`
+// `pnpm bench tracker [--seconds 3] [--rounds 3] [--only memory,redis,bittorrent-tracker,opentracker]
+//                    [--no-memory-per-peer] [--profile DIR]`
 //
 // Same machine, same run, same load for every server: 1,000 swarms x 100 peers announced first
 // (UDP, event=started), then for each phase a fixed-length run of compact announces with numwant 50
@@ -13,11 +14,11 @@
 // Everything runs inside ../shared/tools/netns-run (loopback only; opentracker refuses to run
 // elsewhere): the script re-executes itself there.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LOAD, childPids, cpuSeconds, freePort, infoHash, procPid, rssMiB } from './tracker-lib.mjs';
+import { LOAD, childPids, cpuSeconds, freePort, infoHash, procPid, profileTop, rssMiB } from './tracker-lib.mjs';
 
 const here = import.meta.dirname;
 const root = resolve(here, '../..');
@@ -36,6 +37,9 @@ const arg = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0
 const SECONDS = Number(arg('seconds', '3'));
 const ROUNDS = Number(arg('rounds', '3'));
 const only = arg('only')?.split(',');
+// --profile DIR: a CPU profile of our servers in each phase's first round, plus its top functions
+const PROFILE_DIR = arg('profile') ? resolve(arg('profile')) : undefined;
+if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
 const want = (k) => !only || only.includes(k);
 const inNetns = !!process.env.TORRENTKIT_IN_NETNS;
 const work = mkdtempSync(join(tmpdir(), 'torrentkit-tracker-bench-'));
@@ -105,8 +109,16 @@ for (const [mode] of PHASES) {
     for (const s of up) {
       const r = results[s.key];
       try {
+        const profile = PROFILE_DIR && round === 0 && s.srv.command ? join(PROFILE_DIR, `${s.key}-${mode}.cpuprofile`) : undefined;
+        if (profile) await s.srv.command('profile-start');
         const cpu0 = cpuSeconds(s.srv.pid), t0 = performance.now();
         const res = await load({ mode, httpPort: s.srv.httpPort, udpPort: s.srv.udpPort, seconds: SECONDS, warmup: 1 });
+        if (profile) {
+          await s.srv.command(`profile-stop ${profile}`, 'profiled');
+          const top = profileTop(JSON.parse(readFileSync(profile, 'utf8')), 12);
+          console.log(`#   profile of ${s.name} ${mode} (${profile}), self time of busy CPU:\n` +
+            top.map(([share, ms, name]) => `#     ${(share * 100).toFixed(1).padStart(5)}% ${ms.toFixed(0).padStart(6)} ms  ${name}`).join('\n'));
+        }
         const wall = (performance.now() - t0) / 1000;
         // over the load process's whole life (start-up and warm-up included): a slight underestimate
         const cpu = cpuSeconds(s.srv.pid) - cpu0;
@@ -214,26 +226,38 @@ function startNode(argv) {
   return new Promise((done, fail) => {
     const c = spawn(process.execPath, [join(here, 'tracker-server.mjs'), ...argv], { stdio: ['pipe', 'pipe', 'pipe'] });
     children.add(c);
-    let out = '', err = '';
+    let out = '', err = '', started = false;
+    const waiters = [];
     const timer = setTimeout(() => fail(new Error(`server did not start: ${err}`)), 30_000);
     c.stderr.on('data', (d) => { err += d; if (err.length > 4000) err = err.slice(-4000); });
     c.stdout.on('data', (d) => {
       out += d;
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      clearTimeout(timer);
-      const info = JSON.parse(out.slice(0, nl));
-      done({
-        ...info, pid: procPid(c.pid),
-        stop: () => new Promise((r) => {
-          if (c.exitCode !== null) { r(); return; }
-          c.on('close', () => { children.delete(c); r(); });
-          c.kill('SIGTERM');
-          setTimeout(() => c.kill('SIGKILL'), 5000).unref();
-        }),
-      });
+      for (let nl; (nl = out.indexOf('\n')) >= 0;) {
+        const msg = JSON.parse(out.slice(0, nl));
+        out = out.slice(nl + 1);
+        if (!started) {
+          started = true;
+          clearTimeout(timer);
+          done({
+            ...msg, pid: procPid(c.pid),
+            /** Sends one command line; with `until`, resolves when a reply line has that key. */
+            command: (line, until) => new Promise((r) => {
+              if (until) waiters.push({ until, r }); c.stdin.write(line + '\n'); if (!until) setTimeout(r, 50);
+            }),
+            stop: () => new Promise((r) => {
+              if (c.exitCode !== null) { r(); return; }
+              c.on('close', () => { children.delete(c); r(); });
+              c.kill('SIGTERM');
+              setTimeout(() => c.kill('SIGKILL'), 5000).unref();
+            }),
+          });
+        } else {
+          const i = waiters.findIndex((w) => w.until in msg);
+          if (i >= 0) waiters.splice(i, 1)[0].r(msg);
+        }
+      }
     });
-    c.on('close', (code) => { clearTimeout(timer); if (!out.includes('\n')) fail(new Error(`server exited ${code}: ${err.trim()}`)); });
+    c.on('close', (code) => { clearTimeout(timer); if (!started) fail(new Error(`server exited ${code}: ${err.trim()}`)); });
   });
 }
 
