@@ -55,6 +55,16 @@ describeRedis('redis', () => {
       expect(r.incomplete).toBe(2);
     });
 
+    it('fails in-flight commands when the connection drops, then reconnects by itself', async () => {
+      const victim = new RedisClient({ url, connect: connectNodeSocket });
+      const id = await victim.command(['CLIENT', 'ID']);
+      const blocked = victim.command(['BLPOP', `${uniquePrefix()}never`, 5]);
+      await client.command(['CLIENT', 'KILL', 'ID', id as number]);
+      await expect(blocked).rejects.toMatchObject({ code: 'REDIS_CONNECTION' });
+      expect(await victim.command(['PING'])).toBe('PONG');
+      victim.close();
+    });
+
     it('fails fast with REDIS_CONNECTION when nothing listens', async () => {
       const dead = new RedisClient({ url: 'redis://127.0.0.1:1', connect: connectNodeSocket });
       await expect(dead.command(['PING'])).rejects.toMatchObject({ code: 'REDIS_CONNECTION' });
