@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { allowedFastSet } from './allowed-fast.ts';
 import { Bitfield } from './bitfield.ts';
 import {
   encodeBitfield, encodeCancel, encodeChoke, encodeExtended, encodeHaveAll, encodeInterested, encodePiece, encodeRequest, encodeUnchoke,
@@ -180,6 +181,19 @@ describe('PeerSession downloading', () => {
     flush();
     expect(A.s.outstanding).toBe(2);
     expect(A.s.queued).toBe(1);
+  });
+
+  it('grants the BEP 6 allowed-fast set computed from the peer\'s address, and serves it while choking', () => {
+    const { A, B, flush, serve } = seederPair({}, { allowedFast: { ip: '10.1.2.3', count: 3 } });
+    const expected = allowedFastSet('10.1.2.3', infoHash, 10, 3);
+    expect(messages(B).filter((m) => m.type === 'allowed-fast').map((m) => m.type === 'allowed-fast' && m.index)).toEqual(expected);
+    expect(A.events.filter((e) => e.type === 'allowed-fast').length).toBe(3);
+    A.s.request(expected[0]!, 0, BLOCK);
+    flush();
+    serve();
+    flush();
+    expect(B.s.amChoking).toBe(true);
+    expect(A.events.at(-1)).toMatchObject({ type: 'block', index: expected[0] });
   });
 
   it('a peer\'s cancel withdraws its queued request (and is answered with a reject under fast)', () => {

@@ -2,6 +2,7 @@
 // sans-I/O state machine: feed it received bytes (`receive`), the clock (`tick`) and local commands;
 // it calls `onSend` with bytes to transmit and `onEvent` with what happened. No sockets, no timers:
 // time only moves when the caller passes `now`, which keeps every behaviour testable and deterministic.
+import { allowedFastSet } from './allowed-fast.ts';
 import { Bitfield } from './bitfield.ts';
 import { blockKey } from './block-key.ts';
 import {
@@ -90,6 +91,12 @@ export interface PeerSessionOptions {
   extensions?: ExtensionRegistry | readonly string[];
   /** Extra fields for our extension handshake (`v`, `p`, `metadata_size`, `yourip`, ...). */
   extendedHandshake?: Omit<ExtendedHandshake, 'm' | 'reqq' | 'raw'>;
+  /**
+   * BEP 6: once fast is negotiated, grant the peer the allowed-fast set computed from its IP (`ip`,
+   * dotted IPv4 or 4/16 bytes) — `count` pieces (default 10), of which those we have are announced.
+   * Needs `torrent`. Off by default.
+   */
+  allowedFast?: { ip: string | Uint8Array; count?: number };
   /** Most requests we keep in flight to this peer; the peer's `reqq` lowers it further. Default 250. */
   maxOutstanding?: number;
   /** Assumed `reqq` of a peer that does not state one. Default 250 (libtorrent's default). */
@@ -158,7 +165,8 @@ export class PeerSession {
   /** Extension names and ids for this connection. */
   readonly extensions: ExtensionRegistry;
 
-  readonly #o: Required<Omit<PeerSessionOptions, 'torrent' | 'pieces' | 'extensions' | 'extendedHandshake' | 'features'>>;
+  readonly #o: Required<Omit<PeerSessionOptions, 'torrent' | 'pieces' | 'extensions' | 'extendedHandshake' | 'features' | 'allowedFast'>>;
+  readonly #allowedFastGrant: PeerSessionOptions['allowedFast'];
   readonly #features: Features;
   readonly #extra: Omit<ExtendedHandshake, 'm' | 'reqq' | 'raw'>;
   readonly #parser: WireParser;
@@ -213,6 +221,7 @@ export class PeerSession {
       now,
     };
     this.#features = options.features ?? { extended: true, fast: true };
+    this.#allowedFastGrant = options.allowedFast;
     this.#extra = options.extendedHandshake ?? {};
     this.#torrent = options.torrent;
     this.pieces = options.pieces;
@@ -690,6 +699,12 @@ export class PeerSession {
     if (this.extended) {
       const h: ExtendedHandshake = { ...this.#extra, m: this.extensions.m, reqq: this.#o.reqq };
       this.#send(encodeExtended(0, encodeExtendedHandshake(h)));
+    }
+    const grant = this.#allowedFastGrant;
+    if (this.fast && grant && this.#torrent) {
+      for (const index of allowedFastSet(grant.ip, handshakeInfoHash(this.#o.infoHash), this.#torrent.pieceCount, grant.count ?? 10)) {
+        if (!this.pieces || this.pieces.has(index)) this.allowFast(index);
+      }
     }
     this.#emit({ type: 'handshake', peerId, reserved, features: theirs });
   }
