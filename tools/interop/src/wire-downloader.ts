@@ -1,25 +1,24 @@
-// Test harness: a small multi-peer downloader built of @torrentkit/wire and @torrentkit/storage. It
-// can start from the info hash alone (BEP 9 ut_metadata), keeps up to `pipeline` requests outstanding
-// per peer, assembles each piece in memory and writes it only after its SHA-1 matched, so a bad peer
-// can never touch verified data on disk. Peers that break the protocol, send blocks nobody asked for,
-// blocks of the wrong length, or pieces that fail the hash check are dropped; their unfinished pieces
-// go back to the pool for the other peers. (The full client with choking and a real picker comes later.)
+// Test harness: a small multi-peer downloader built of @torrentkit/wire (PeerSession over ./tcp) and
+// @torrentkit/storage. It can start from the info hash alone (BEP 9 ut_metadata), keeps up to
+// `pipeline` requests outstanding per peer, assembles each piece in memory and writes it only after
+// its SHA-1 matched, so a bad peer can never touch verified data on disk. A peer is dropped at its
+// first protocol violation (unrequested or wrong-length block, bad bitfield, garbage), when a piece it
+// sent fails the hash check, or when a request times out; its unfinished pieces go back to the pool.
+// (The full client with choking and a real piece picker comes later.)
 import { createHash } from 'node:crypto';
 import {
   MetadataAssembler,
   METADATA_PIECE_SIZE,
   decodeMetadataMessage,
-  encodeBitfield,
-  encodeHave,
-  encodeInterested,
   encodeMetadataMessage,
-  writeBlockMessage,
-  MessageId,
-  type Message,
+  type SessionEvent,
+  type TorrentShape,
 } from '@torrentkit/wire';
 import { Bitfield, Storage, createLayout, verify, type Store, type Layout } from '@torrentkit/storage';
-import { PeerConn, type ConnOptions } from './wire-conn.ts';
+import { Peer, type PeerReport } from './wire-session.ts';
 import { parseInfo, type InfoSummary } from './wire-info.ts';
+
+export type { PeerReport } from './wire-session.ts';
 
 export const BLOCK = 16 * 1024;
 
@@ -33,24 +32,14 @@ export interface DownloadOptions {
   /** Makes the store once the layout is known. */
   store: (layout: Layout, info: InfoSummary) => Store;
   fast: boolean;
-  /** Requests outstanding per peer (capped by the peer's reqq). Default 64; Transmission paces uploads by queue depth, so interop uses 256. */
+  /** Requests outstanding per peer (the peer's reqq lowers it). Default 64; Transmission paces uploads by queue depth, so interop uses 256. */
   pipeline?: number;
   /** Give up after this long. Default 60 s. */
   timeoutMs?: number;
   /** Hash what the store already holds first and fetch only the missing pieces. Default false. */
   recheck?: boolean;
-  /** Drop a peer whose oldest request has waited this long. Default 15 s. */
+  /** Drop a peer whose request has waited this long. Default 15 s. */
   requestTimeoutMs?: number;
-}
-
-export interface PeerReport {
-  name: string;
-  fast: boolean;
-  extended: boolean;
-  client?: string;
-  metadataSize?: number;
-  dropped?: string;
-  blocks: number;
 }
 
 export interface DownloadResult {
@@ -66,17 +55,9 @@ export interface DownloadResult {
 }
 
 interface PeerState {
-  conn: PeerConn;
-  report: PeerReport;
-  have: Bitfield | undefined;
-  haveAll: boolean;
-  /** What the peer announced before we had the metadata (bitfield bytes, have indices). */
-  early: { bitfield?: Uint8Array; haves: number[] };
-  choked: boolean;
-  interested: boolean;
-  /** key = index * 2^20 + begin/BLOCK -> request time */
-  pending: Map<number, number>;
-  reqq: number;
+  peer: Peer;
+  /** Blocks asked of this peer and not yet answered or failed. */
+  asked: number;
   pieces: Set<number>;
 }
 
@@ -86,19 +67,17 @@ interface PieceJob {
   buf: Uint8Array;
   received: Uint8Array; // one flag per block
   left: number;
-  requested: number; // next block index to request
   owner: PeerState;
 }
-
-const key = (index: number, begin: number): number => index * 1048576 + begin / BLOCK;
 
 /** Downloads a whole torrent from the given peers. Rejects on timeout or when every peer is gone. */
 export function download(opts: DownloadOptions): Promise<DownloadResult> {
   const started = Date.now();
   const pipeline = opts.pipeline ?? 64;
-  const peers: PeerState[] = [];
+  const states: PeerState[] = [];
   let info: InfoSummary | undefined;
   let layout: Layout | undefined;
+  let shape: TorrentShape | undefined;
   let storage: Storage | undefined;
   let have: Bitfield | undefined;
   let assembler: MetadataAssembler | undefined;
@@ -108,296 +87,201 @@ export function download(opts: DownloadOptions): Promise<DownloadResult> {
   let settled = false;
   let metadataMs = -1;
   let firstBlockMs = -1;
+  let dialing = opts.peers.length;
 
   return new Promise<DownloadResult>((resolve, reject) => {
     const fail = (why: string): void => {
       if (settled) return;
       settled = true;
-      clearInterval(ticker);
-      for (const p of peers) p.conn.drop('download failed');
-      reject(new Error(`${why}; peers: ${JSON.stringify(peers.map((p) => p.report))}`));
+      clearTimeout(timer);
+      for (const s of states) s.peer.drop('download failed');
+      reject(new Error(`${why}; peers: ${JSON.stringify(states.map((s) => s.peer.report))}`));
     };
     const finish = (): void => {
       if (settled) return;
       settled = true;
-      clearInterval(ticker);
+      clearTimeout(timer);
       writes
         .then(() => storage!.complete())
         .then(() => {
-          for (const p of peers) p.conn.drop('done');
-          resolve({ info: info!, storage: storage!, have: have!, peers: peers.map((p) => p.report), bytes, ms: Date.now() - started, metadataMs, firstBlockMs });
+          for (const s of states) s.peer.drop('done');
+          resolve({ info: info!, storage: storage!, have: have!, peers: states.map((s) => s.peer.report), bytes, ms: Date.now() - started, metadataMs, firstBlockMs });
         }, (e: unknown) => reject(e as Error));
     };
-    const ticker = setInterval(() => {
-      const now = Date.now();
-      if (now - started > (opts.timeoutMs ?? 60_000)) return fail('timeout');
-      for (const p of peers) {
-        for (const t of p.pending.values()) {
-          if (now - t > (opts.requestTimeoutMs ?? 15_000)) {
-            p.conn.drop('request timed out');
-            break;
-          }
-        }
-      }
-    }, 250);
+    const timer = setTimeout(() => fail('timeout'), opts.timeoutMs ?? 60_000);
 
-    const setInfo = (bytesOfInfo: Uint8Array): void => {
-      info = parseInfo(bytesOfInfo);
+    const setInfo = (infoBytes: Uint8Array): void => {
+      info = parseInfo(infoBytes);
       metadataMs = Date.now() - started;
       layout = createLayout(info.layout);
+      shape = { pieceCount: layout.pieceCount, pieceLength: layout.pieceLength, totalLength: layout.totalLength };
       storage = new Storage(layout, opts.store(layout, info));
+      for (const s of states) s.peer.session.setTorrent(shape);
       const go = (bits: Bitfield): void => {
         have = bits;
-        bytes = 0;
-        for (const p of peers) {
-          if (p.conn.closed) continue;
-          p.conn.parser.setPieceCount(layout!.pieceCount);
-          if (!applyEarly(p)) continue;
-          startTrading(p);
-        }
+        if (have.complete()) return finish();
+        for (const s of states) startTrading(s);
       };
       if (!opts.recheck) return go(new Bitfield(layout.pieceCount));
       verify(storage, info.pieces).then(go, (e: unknown) => fail(`recheck failed: ${(e as Error).message}`));
     };
 
-    // Checks what the peer announced before the piece count was known, as the parser would have.
-    const applyEarly = (p: PeerState): boolean => {
-      const n = layout!.pieceCount;
-      const bf = p.early.bitfield;
-      if (bf) {
-        const spare = bf.length * 8 - n;
-        if (bf.length !== Math.ceil(n / 8) || (spare > 0 && (bf[bf.length - 1]! & ((1 << spare) - 1)) !== 0)) {
-          p.conn.drop('bad bitfield (checked after metadata)');
-          return false;
-        }
-        p.have = new Bitfield(n, bf);
-      }
-      for (const i of p.early.haves) {
-        if (i >= n) {
-          p.conn.drop(`have ${i} beyond ${n} pieces`);
-          return false;
-        }
-        (p.have ??= new Bitfield(n)).set(i);
-      }
-      return true;
+    const startTrading = (s: PeerState): void => {
+      if (!have || s.peer.closed || !s.peer.session.peerId) return;
+      s.peer.session.interested();
+      pump(s);
     };
 
-    const startTrading = (p: PeerState): void => {
-      if (!p.conn.peerHandshake || !have || p.interested) return;
-      // We have nothing yet: with the fast extension say so explicitly, else stay silent (BEP 3 allows it).
-      if (p.conn.fast) p.conn.send(Uint8Array.of(0, 0, 0, 1, MessageId.haveNone));
-      else if (have!.count() > 0) p.conn.send(encodeBitfield(have!.bytes));
-      p.conn.send(encodeInterested());
-      p.interested = true;
-      pump(p);
-    };
-
-    const peerHas = (p: PeerState, i: number): boolean => p.haveAll || (p.have?.get(i) ?? false);
-
-    const pickPiece = (p: PeerState): PieceJob | undefined => {
+    const pickPiece = (s: PeerState): PieceJob | undefined => {
+      const theirs = s.peer.session.peerPieces;
+      if (!theirs) return undefined;
       for (let i = 0; i < layout!.pieceCount; i++) {
-        if (have!.get(i) || jobs.has(i) || !peerHas(p, i)) continue;
+        if (have!.get(i) || jobs.has(i) || !theirs.has(i)) continue;
         const size = layout!.pieceSize(i);
         const blocks = Math.ceil(size / BLOCK);
-        const job: PieceJob = { index: i, size, buf: new Uint8Array(size), received: new Uint8Array(blocks), left: blocks, requested: 0, owner: p };
+        const job: PieceJob = { index: i, size, buf: new Uint8Array(size), received: new Uint8Array(blocks), left: blocks, owner: s };
         jobs.set(i, job);
-        p.pieces.add(i);
+        s.pieces.add(i);
         return job;
       }
       return undefined;
     };
 
-    // Fills the peer's request pipeline; batches all new requests into one write.
-    const pump = (p: PeerState): void => {
-      if (p.conn.closed || p.choked || !have) return;
-      const room = Math.min(pipeline, p.reqq) - p.pending.size;
-      if (room <= 0) return;
-      const out = new Uint8Array(room * 17);
-      let at = 0;
-      const now = Date.now();
-      const iter = [...p.pieces].map((i) => jobs.get(i)!).filter((j) => j.requested * BLOCK < j.size);
-      while (at < out.length) {
-        let job = iter[0];
-        if (!job) {
-          job = pickPiece(p);
-          if (!job) break;
-          iter.push(job);
+    // Queues whole pieces with the session while fewer than `pipeline` blocks are asked of this peer;
+    // the session sends them as pipeline slots free up.
+    const pump = (s: PeerState): void => {
+      if (!have || s.peer.closed || s.peer.session.peerChoking) return;
+      while (s.asked < pipeline) {
+        const job = pickPiece(s);
+        if (!job) break;
+        for (let b = 0; b < job.size; b += BLOCK) {
+          if (s.peer.session.request(job.index, b, Math.min(BLOCK, job.size - b))) s.asked++;
         }
-        const begin = job.requested * BLOCK;
-        const len = Math.min(BLOCK, job.size - begin);
-        job.requested++;
-        if (job.requested * BLOCK >= job.size) iter.shift();
-        if (job.received[begin / BLOCK]) continue;
-        p.pending.set(key(job.index, begin), now);
-        at = writeBlockMessage(out, at, MessageId.request, job.index, begin, len);
       }
-      if (at > 0) p.conn.send(out.subarray(0, at));
-      if (p.pending.size === 0 && p.pieces.size === 0 && have!.complete()) finish();
+      if (s.asked === 0 && s.pieces.size === 0 && have.complete()) finish();
     };
 
-    const release = (p: PeerState): void => {
+    const release = (s: PeerState): void => {
       // Pieces in progress with this peer go back to the pool, their partial data discarded.
-      for (const i of p.pieces) jobs.delete(i);
-      p.pieces.clear();
-      p.pending.clear();
-      for (const q of peers) if (q !== p) pump(q);
-      if (!settled && peers.every((q) => q.conn.closed)) fail('every peer is gone');
+      for (const i of s.pieces) jobs.delete(i);
+      s.pieces.clear();
+      s.asked = 0;
+      for (const q of states) if (q !== s) pump(q);
+      if (!settled && dialing === 0 && states.every((q) => q.peer.closed)) fail('every peer is gone');
     };
 
-    const onBlock = (p: PeerState, index: number, begin: number, block: Uint8Array): void => {
-      const k = key(index, begin);
-      const job = jobs.get(index);
-      if (!p.pending.has(k) || !job || job.owner !== p) return p.conn.drop(`unrequested block ${index}:${begin}`);
-      const expect = Math.min(BLOCK, job.size - begin);
-      if (block.length !== expect) return p.conn.drop(`block ${index}:${begin} has ${block.length} bytes, expected ${expect}`);
-      p.pending.delete(k);
-      p.report.blocks++;
+    const onBlock = (s: PeerState, index: number, begin: number, block: Uint8Array): void => {
+      s.asked--;
+      s.peer.report.blocks++;
       if (firstBlockMs < 0) firstBlockMs = Date.now() - started;
+      const job = jobs.get(index);
+      if (!job || job.owner !== s) return; // a late block for a piece given up on
       if (!job.received[begin / BLOCK]) {
         job.received[begin / BLOCK] = 1;
         job.buf.set(block, begin);
         job.left--;
       }
-      if (job.left === 0) {
-        jobs.delete(index);
-        p.pieces.delete(index);
-        const digest = createHash('sha1').update(job.buf).digest();
-        if (!digest.equals(info!.pieces.subarray(index * 20, index * 20 + 20))) {
-          p.conn.drop(`piece ${index} failed its hash check`);
-          return;
-        }
-        have!.set(index);
-        bytes += job.size;
-        writes = writes.then(() => storage!.writeBlock(index, 0, job.buf));
-        writes.catch((e: unknown) => fail(`write failed: ${(e as Error).message}`));
-        for (const q of peers) q.conn.send(encodeHave(index));
+      if (job.left > 0) return;
+      jobs.delete(index);
+      s.pieces.delete(index);
+      const digest = createHash('sha1').update(job.buf).digest();
+      if (!digest.equals(info!.pieces.subarray(index * 20, index * 20 + 20))) {
+        s.peer.drop(`piece ${index} failed its hash check`);
+        return;
       }
-      pump(p);
+      have!.set(index);
+      bytes += job.size;
+      writes = writes.then(() => storage!.writeBlock(index, 0, job.buf));
+      writes.catch((e: unknown) => fail(`write failed: ${(e as Error).message}`));
+      for (const q of states) q.peer.session.have(index);
     };
 
-    const onMetadata = (p: PeerState, payload: Uint8Array): void => {
+    const onMetadata = (s: PeerState, payload: Uint8Array): void => {
       if (info) return;
       const msg = decodeMetadataMessage(payload);
-      if (msg.type === 'reject') return p.conn.drop('metadata rejected');
+      if (msg.type === 'reject') return s.peer.drop('metadata rejected');
       if (msg.type !== 'data') return;
       assembler ??= new MetadataAssembler(msg.totalSize);
-      if (!assembler.add(msg)) return p.conn.drop('metadata piece does not fit');
+      if (!assembler.add(msg)) return s.peer.drop('metadata piece does not fit');
       if (!assembler.complete) return;
       const verified = assembler.verify(opts.infoHash);
-      if (!verified) return p.conn.drop('metadata does not match the info hash');
+      if (!verified) return s.peer.drop('metadata does not match the info hash');
       setInfo(verified.slice());
     };
 
-    const onMessage = (conn: PeerConn, msg: Message): void => {
-      const p = peers.find((q) => q.conn === conn)!;
-      switch (msg.type) {
-        case 'bitfield':
-          if (!layout) {
-            if (msg.bitfield.length > 1 << 20) return conn.drop('bitfield too large');
-            p.early.bitfield = msg.bitfield.slice();
-            return;
-          }
-          p.have = new Bitfield(layout.pieceCount, msg.bitfield.slice());
-          break;
-        case 'have':
-          if (!layout) {
-            if (p.early.haves.length < 1 << 16) p.early.haves.push(msg.index);
-            return;
-          }
-          p.have ??= new Bitfield(layout.pieceCount);
-          p.have.set(msg.index);
-          break;
-        case 'have-all':
-          if (!conn.fast) return conn.drop('have-all without the fast extension');
-          p.haveAll = true;
-          break;
-        case 'have-none':
-          if (!conn.fast) return conn.drop('have-none without the fast extension');
-          break;
-        case 'unchoke':
-          p.choked = false;
-          break;
-        case 'choke':
-          p.choked = true;
-          // Without the fast extension a choke discards every outstanding request (BEP 3); with it
-          // the peer rejects each one explicitly (BEP 6).
-          if (!conn.fast) {
-            for (const k of p.pending.keys()) {
-              const job = jobs.get(Math.floor(k / 1048576));
-              if (job) job.requested = Math.min(job.requested, k % 1048576);
+    const onEvent = (s: PeerState, e: SessionEvent): void => {
+      if (settled) return;
+      switch (e.type) {
+        case 'handshake':
+          return startTrading(s);
+        case 'extended-handshake': {
+          const size = e.handshake.metadata_size;
+          if (!info && size && s.peer.session.extensions.supports('ut_metadata')) {
+            for (let i = 0; i < Math.ceil(size / METADATA_PIECE_SIZE); i++) {
+              s.peer.session.sendExtended('ut_metadata', encodeMetadataMessage({ type: 'request', piece: i }));
             }
-            p.pending.clear();
           }
-          return;
-        case 'reject': {
-          if (!conn.fast) return conn.drop('reject without the fast extension');
-          const k = key(msg.index, msg.begin);
-          if (!p.pending.delete(k)) return;
-          const job = jobs.get(msg.index);
-          if (job) job.requested = Math.min(job.requested, msg.begin / BLOCK);
-          break;
+          return pump(s);
         }
-        case 'piece':
-          return onBlock(p, msg.index, msg.begin, msg.block);
         case 'extended':
-          if (msg.id === 1) {
-            try {
-              onMetadata(p, msg.payload);
-            } catch (e) {
-              conn.drop(`bad ut_metadata: ${(e as Error).message}`);
-            }
+          if (e.name !== 'ut_metadata') return;
+          try {
+            onMetadata(s, e.payload);
+          } catch (err) {
+            s.peer.drop(`bad ut_metadata: ${(err as Error).message}`);
           }
           return;
+        case 'bitfield':
+        case 'have':
+        case 'unchoke':
+          return pump(s);
+        case 'block':
+          onBlock(s, e.index, e.begin, e.block);
+          return pump(s);
+        case 'request-failed':
+          s.asked--;
+          if (e.reason === 'timeout') return s.peer.drop(`request timed out (${e.index}, ${e.begin})`);
+          if (e.reason === 'invalid') return s.peer.drop(`wrong-length block for (${e.index}, ${e.begin})`);
+          // rejected, or dropped by a choke without the fast extension: ask again (queued until unchoked)
+          if (jobs.get(e.index)?.owner === s && s.peer.session.request(e.index, e.begin, e.length)) s.asked++;
+          return;
+        case 'violation':
+          // Strict: the first protocol violation ends the connection.
+          return s.peer.drop(`violation ${e.code}: ${e.message}`);
+        case 'closed':
+          return release(s);
         default:
           return;
       }
-      pump(p);
     };
 
-    const connOptions: ConnOptions = {
-      infoHash: opts.infoHash,
-      fast: opts.fast,
-      extended: { m: { ut_metadata: 1 }, v: 'torrentkit-interop 0.1', reqq: 256 },
-    };
     for (const addr of opts.peers) {
-      const conn = PeerConn.dial(addr.host, addr.port, connOptions, {
-        onReady(c) {
-          const p = peers.find((q) => q.conn === c)!;
-          p.report.fast = c.fast;
-          p.report.extended = c.extended;
-          if (have) startTrading(p);
+      Peer.dial(addr.host, addr.port, {
+        infoHash: opts.infoHash,
+        fast: opts.fast,
+        maxOutstanding: pipeline,
+        requestTimeout: opts.requestTimeoutMs ?? 15_000,
+        ...(shape ? { torrent: shape } : {}),
+      }, (peer, e) => {
+        const s = states.find((q) => q.peer === peer);
+        if (s) onEvent(s, e);
+        else if (e.type !== 'closed') pendingEvents.push([peer, e]);
+      }, opts.localAddress).then(
+        (peer) => {
+          dialing--;
+          const s: PeerState = { peer, asked: 0, pieces: new Set() };
+          states.push(s);
+          if (shape && !peer.session.torrent) peer.session.setTorrent(shape);
+          for (const [p, e] of pendingEvents.splice(0)) if (p === peer) onEvent(s, e);
+          if (peer.closed) release(s);
         },
-        onExtendedHandshake(c, h) {
-          const p = peers.find((q) => q.conn === c)!;
-          p.report.client = h.v;
-          p.report.metadataSize = h.metadata_size;
-          if (h.reqq && h.reqq > 0) p.reqq = h.reqq;
-          if (!info && h.metadata_size && h.m.ut_metadata) {
-            const n = Math.ceil(h.metadata_size / METADATA_PIECE_SIZE);
-            for (let i = 0; i < n; i++) c.sendExtended('ut_metadata', encodeMetadataMessage({ type: 'request', piece: i }));
-          }
+        (err: unknown) => {
+          dialing--;
+          if (!settled && dialing === 0 && states.every((q) => q.peer.closed)) fail(`could not connect: ${(err as Error).message}`);
         },
-        onMessage,
-        onClose(c, reason) {
-          const p = peers.find((q) => q.conn === c);
-          if (!p) return;
-          p.report.dropped = reason;
-          if (!settled) release(p);
-        },
-      }, opts.localAddress);
-      peers.push({
-        conn,
-        report: { name: conn.name, fast: false, extended: false, blocks: 0 },
-        have: undefined,
-        haveAll: false,
-        early: { haves: [] },
-        choked: true,
-        interested: false,
-        pending: new Map(),
-        reqq: 250,
-        pieces: new Set(),
-      });
+      );
     }
+    const pendingEvents: [Peer, SessionEvent][] = [];
     if (opts.infoBytes) setInfo(opts.infoBytes);
   });
 }

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { WireParser, encodeBitfield, encodeHandshake, encodePiece, encodeUnchoke } from '@torrentkit/wire';
-import { randomPeerId } from './wire-conn.ts';
+import { randomPeerId } from './wire-session.ts';
 
 export type Misbehaviour =
   /** Random bytes right after the handshake. */

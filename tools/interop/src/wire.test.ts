@@ -194,11 +194,10 @@ suite('wire + storage interop (real clients, loopback)', () => {
       try {
         // aria2 has no way to be told a peer without a tracker or DHT: we connect to its listen port.
         const t0 = Date.now();
-        let conn = undefined as ReturnType<Seeder['connect']> | undefined;
         while (Date.now() - t0 < 20_000 && leech.child.exitCode === null) {
-          conn = seeder.connect('127.0.0.5', ariaPort);
+          const peer = await seeder.connect('127.0.0.5', ariaPort).catch(() => undefined);
           await new Promise((r) => setTimeout(r, 500));
-          if (!conn.closed) break;
+          if (peer && !peer.closed) break;
         }
         const code = await leech.exited;
         expect(code, leech.output.slice(-2000)).toBe(0);
