@@ -1,6 +1,7 @@
 // Loopback only (127.0.0.1, ephemeral ports), on Node, Deno and Bun alike.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Bitfield } from './bitfield.ts';
+import { encodeHandshake } from './handshake.ts';
 import { PeerSession, type SessionEvent } from './session.ts';
 import { connect, listen, runSession, type TcpConnection, type TcpListener } from './tcp.ts';
 import { equalBytes, pattern } from './test-helpers.ts';
@@ -132,5 +133,49 @@ describe('TCP transport', () => {
     expect(bytes).toBe(torrent.totalLength);
     expect(equalBytes(got, data)).toBe(true);
     expect(events.slice(0, 3)).toEqual(['handshake', 'bitfield', 'extended-handshake']);
+  });
+
+  it('drops a peer that sends garbage without disturbing another connection', async () => {
+    const torrent = { pieceCount: 2, pieceLength: 32768, totalLength: 65536 };
+    const data = pattern(65536, 5);
+    const closedErrors: (string | undefined)[] = [];
+    listener = await listen({ port: 0 }, (c) => {
+      conns.push(c);
+      const seeder: PeerSession = new PeerSession({
+        infoHash, peerId: pattern(20, 2), torrent, pieces: Bitfield.full(2),
+        onSend: (d) => c.write(d),
+        onEvent: (e) => {
+          if (e.type === 'interested') seeder.unchoke();
+          if (e.type === 'request') seeder.sendPiece(e.index, e.begin, data.subarray(e.index * 32768 + e.begin, e.index * 32768 + e.begin + e.length));
+          if (e.type === 'closed') closedErrors.push(e.error?.code);
+        },
+      });
+      void runSession(c, seeder);
+    });
+    // The hostile peer: a valid handshake, then a 4 GiB length prefix.
+    const bad = await connect({ host: '127.0.0.1', port: listener.port });
+    conns.push(bad);
+    bad.onData(() => {});
+    const good = await connect({ host: '127.0.0.1', port: listener.port });
+    conns.push(good);
+    let got = 0;
+    const leecher: PeerSession = new PeerSession({
+      infoHash, peerId: pattern(20, 1), torrent, pieces: new Bitfield(2),
+      onSend: (d) => good.write(d),
+      onEvent: (e) => {
+        if (e.type === 'bitfield') {
+          leecher.interested();
+          for (let i = 0; i < 4; i++) leecher.request(i >> 1, (i & 1) * 16384, 16384);
+        }
+        if (e.type === 'block' && (got += e.block.length) === 65536) leecher.close();
+      },
+    });
+    const done = runSession(good, leecher);
+    bad.write(encodeHandshake({ infoHash, peerId: pattern(20, 66) }));
+    bad.write(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 7));
+    await bad.closed; // the seeder hung up on it
+    await done;
+    expect(got).toBe(65536);
+    expect(closedErrors).toContain('WIRE_MESSAGE_TOO_LONG');
   });
 });
