@@ -57,6 +57,20 @@ describe('createTorrent', () => {
     expect(deep.files.map((f) => f.path.join('/'))).toEqual(['a.bin', 'b.bin', 'empty', 'notes.tmp']);
   });
 
+  it('gives the same bytes whether hashing on workers or on the calling thread', async () => {
+    const optionSets = [{}, { includeHidden: true }, { exclude: ['*.tmp', 'a*/?'] }];
+    for (const o of optionSets) {
+      const inThread = await createTorrent(root, { ...fixed, ...o });
+      const inWorker = await createTorrent(root, { ...fixed, ...o, threads: 1 });
+      expect(hex(inWorker.torrent)).toBe(hex(inThread.torrent));
+    }
+    const single = await createTorrent(join(t.dir, 'single.bin'), { ...fixed, threads: 1 });
+    expect(single.files).toEqual([{ path: [], length: 100_000 }]);
+    const two = await createTorrent([join(root, 'sub'), join(t.dir, 'single.bin')], { ...fixed, threads: 1, name: 'x' });
+    expect(two.files.map((f) => f.path.join('/'))).toEqual(['single.bin', 'sub/c.bin']);
+    await expect(createTorrent(join(t.dir, 'missing'), { ...fixed, threads: 1 })).rejects.toMatchObject({ code: 'METAINFO_FILE_MISSING' });
+  });
+
   it('skips symlinks unless asked, and never loops when following them', async () => {
     const { dir, cleanup } = makeTree({ 'd/real/f': 100 });
     try {

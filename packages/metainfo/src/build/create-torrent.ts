@@ -171,21 +171,22 @@ async function collect(input: CreateTorrentInput, o: CreateTorrentOptions): Prom
   const exclude = o.exclude && o.exclude.length > 0 ? compileExcludes(o.exclude) : undefined;
   const walkOpts = { includeHidden: o.includeHidden, followSymlinks: o.followSymlinks, exclude, signal: o.signal };
   try {
-    if (typeof input === 'string' || (Array.isArray(input) && input.length === 1)) {
-      const root = typeof input === 'string' ? input : (input as readonly string[])[0]!;
-      const res = await walk(root, walkOpts);
-      const name = o.name ?? rootName(root);
-      return { files: res.files, single: !res.isDirectory, name };
-    }
-    if (Array.isArray(input)) {
-      if (!o.name) throw metainfoError('METAINFO_MISSING_NAME', 'a torrent of several paths needs options.name');
-      const files: FoundFile[] = [];
-      for (const root of input as readonly string[]) {
-        const base = rootName(root);
-        const res = await walk(root, walkOpts);
-        for (const f of res.files) files.push({ ...f, relPath: [base, ...f.relPath] });
+    if (typeof input === 'string' || Array.isArray(input)) {
+      const roots: string[] = typeof input === 'string' ? [input] : [...(input as readonly string[])];
+      if (roots.length > 1 && !o.name) throw metainfoError('METAINFO_MISSING_NAME', 'a torrent of several paths needs options.name');
+      // Listing runs on this thread: a listing worker was tried and left more memory behind
+      // (its malloc arena) than the garbage it kept off this heap.
+      const listed = await Promise.all(roots.map((root) => walk(root, walkOpts)));
+      if (roots.length === 1) {
+        const res = listed[0]!;
+        return { files: res.files, single: !res.isDirectory, name: o.name ?? rootName(roots[0]!) };
       }
-      return { files, single: false, name: o.name };
+      const files: FoundFile[] = [];
+      roots.forEach((root, i) => {
+        const base = rootName(root);
+        for (const f of listed[i]!.files) files.push({ ...f, relPath: [base, ...f.relPath] });
+      });
+      return { files, single: false, name: o.name! };
     }
     const list = (input as { files: readonly FileSpec[] }).files;
     if (!o.name) throw metainfoError('METAINFO_MISSING_NAME', 'a torrent from a file list needs options.name');

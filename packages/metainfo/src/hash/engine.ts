@@ -15,7 +15,10 @@ export interface PathSource {
 
 /** Settings shared by hashing and verifying. */
 export interface EngineOptions {
-  /** Worker threads; 0 hashes on the calling thread. Default: the number of cores. */
+  /**
+   * Hashing threads; 0 hashes on the calling thread only. With 2 or more the calling thread is one
+   * of them (threads - 1 workers). Default: the number of cores.
+   */
   threads?: number;
   signal?: AbortSignal;
   /** Bytes read and hashed per job; rounded to whole pieces. Default 4 MiB. */
@@ -68,8 +71,12 @@ export async function runChunks(
   };
   if (threads <= 0) return runInThread(chunks, toJob, accept, signal);
 
+  // With two or more threads, this thread is one of the hashers: one worker fewer to start
+  // (each costs a V8 isolate and a chunk buffer). It takes a chunk only when every worker already
+  // has a job queued, so the workers never wait on it.
+  const hashHere = threads >= 2 ? await localHasher() : undefined;
   const { WorkerPool } = await import('./worker-pool.ts');
-  const pool = new WorkerPool(threads);
+  const pool = new WorkerPool(hashHere ? threads - 1 : threads);
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   let aborted: () => void = () => {};
@@ -87,8 +94,15 @@ export async function runChunks(
         inFlight.add(p);
         next = chunks.next();
       }
-      if (inFlight.size === 0) break;
-      await Promise.race([abortPromise, ...inFlight]);
+      if (hashHere && !next.done && failure === undefined) {
+        const chunk = next.value;
+        next = chunks.next();
+        accept(chunk, hashHere(toJob(chunk)));
+        await yieldToEventLoop(); // let worker results and abort signals in
+      } else {
+        if (inFlight.size === 0) break;
+        await Promise.race([abortPromise, ...inFlight]);
+      }
       signal?.throwIfAborted();
       if (failure !== undefined) throw failure;
     }
@@ -99,31 +113,43 @@ export async function runChunks(
   }
 }
 
-async function runInThread(
-  chunks: Generator<Chunk>, toJob: (c: Chunk) => Omit<JobMessage, 'id'>,
-  accept: (c: Chunk, m: ResultMessage) => void, signal: AbortSignal | undefined,
-): Promise<void> {
+type LocalHasher = (job: Omit<JobMessage, 'id'>) => ResultMessage;
+
+/** Reads and hashes a job on this thread, exactly as a worker would. */
+async function localHasher(): Promise<LocalHasher> {
   const [{ fillChunk, ReadFailure }, { hashChunk }, digest] = await Promise.all([
     import('./read-node.ts'), import('./chunk-hash.ts'), import('./digest.ts'),
   ]);
   let buf = new Uint8Array(0);
   const scratch = { leaves: new Uint8Array(0) };
-  for (const chunk of chunks) {
-    // Yield to the event loop between chunks so abort signals and progress listeners get a turn.
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    signal?.throwIfAborted();
-    const job = toJob(chunk);
+  return (job) => {
     if (buf.length < job.work.length) buf = new Uint8Array(job.work.length);
-    let msg: ResultMessage;
     try {
       const problems = fillChunk(buf, job.work.length, job.segments, job.paths, job.lenient);
       const digests = job.noble ? digest.nobleDigests : digest.defaultDigests();
       const { sha1, roots } = hashChunk(digests, buf.subarray(0, job.work.length), job.work, scratch);
-      msg = { id: 0, ok: true, sha1, roots, problems };
+      return { id: 0, ok: true, sha1, roots, problems };
     } catch (err) {
       if (!(err instanceof ReadFailure)) throw err;
-      msg = { id: 0, ok: false, code: err.code, message: err.message, path: err.path };
+      return { id: 0, ok: false, code: err.code, message: err.message, path: err.path };
     }
-    accept(chunk, msg);
+  };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (fn: () => void) => void };
+  return new Promise((resolve) => (g.setImmediate ? g.setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
+async function runInThread(
+  chunks: Generator<Chunk>, toJob: (c: Chunk) => Omit<JobMessage, 'id'>,
+  accept: (c: Chunk, m: ResultMessage) => void, signal: AbortSignal | undefined,
+): Promise<void> {
+  const hash = await localHasher();
+  for (const chunk of chunks) {
+    // Yield between chunks so abort signals and progress listeners get a turn.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    signal?.throwIfAborted();
+    accept(chunk, hash(toJob(chunk)));
   }
 }

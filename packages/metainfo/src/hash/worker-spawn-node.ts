@@ -6,12 +6,19 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
-/** URL of the worker entry that matches this module's own extension (.ts in src, .js in dist). */
+/**
+ * URL of worker entry `name` (without extension) relative to `base` (the caller's
+ * `import.meta.url`), with the caller's own extension: .ts in src, .js in dist.
+ */
+export function entryUrl(base: string, name: string): URL {
+  return new URL(`${name}${/\.[mc]?ts$/.test(base) ? '.ts' : '.js'}`, base);
+}
+
+/** URL of the hashing worker's entry. */
 export function workerEntryUrl(): URL {
-  const self = import.meta.url;
-  return new URL(/\.[mc]?ts$/.test(self) ? './worker.ts' : './worker.js', self);
+  return entryUrl(import.meta.url, './worker');
 }
 
 function runsTypeScript(): boolean {
@@ -19,18 +26,23 @@ function runsTypeScript(): boolean {
   return g.Deno !== undefined || g.Bun !== undefined || Boolean(g.process?.features?.typescript);
 }
 
-/** Start one hashing worker. */
-export function spawnHashWorker(): Worker {
-  const entry = workerEntryUrl();
-  if (!entry.pathname.endsWith('.ts') || runsTypeScript()) return new Worker(entry);
-  return new Worker(new URL(transpiledGraph(entry)));
+/** Start a worker from an entry URL (see {@link entryUrl}), whichever runtime this is. */
+export function spawnWorker(entry: URL, options?: WorkerOptions): Worker {
+  if (!entry.pathname.endsWith('.ts') || runsTypeScript()) return new Worker(entry, options);
+  return new Worker(new URL(transpiledGraph(entry)), options);
 }
 
-let cached: string | undefined;
+/** Start one hashing worker. */
+export function spawnHashWorker(): Worker {
+  return spawnWorker(workerEntryUrl());
+}
+
+const cache = new Map<string, string>();
 
 /** data: URL of `entry` with its relative imports inlined as data: URLs, transpiled from TS. */
 function transpiledGraph(entry: URL): string {
-  if (cached) return cached;
+  const hit = cache.get(entry.href);
+  if (hit) return hit;
   const require = createRequire(entry);
   const ts = require('typescript') as {
     transpileModule(src: string, o: object): { outputText: string };
@@ -52,5 +64,7 @@ function transpiledGraph(entry: URL): string {
     memo.set(href, url);
     return url;
   };
-  return (cached = load(entry.href));
+  const url = load(entry.href);
+  cache.set(entry.href, url);
+  return url;
 }
