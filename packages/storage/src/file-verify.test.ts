@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileStore, resumeFiles, verifyFiles } from './file-store.ts';
 import { createLayout } from './layout.ts';
 import { createResumeRecord } from './resume.ts';
+import { decodeResumeRecord, encodeResumeRecord } from './resume-codec.ts';
 import { Storage } from './storage.ts';
 
 let dir: string;
@@ -71,7 +72,8 @@ describe('verifyFiles (metainfo workers)', () => {
     const first = await resumeFiles(layout, store, pieces, undefined, { threads: 2 });
     expect(first.fullRecheck).toBe(true);
     expect(first.bitfield.complete()).toBe(true);
-    const record = await createResumeRecord(new Storage(layout, store), first.bitfield);
+    // persisted as bytes (mtimes kept to the microsecond) and read back on restart
+    const record = decodeResumeRecord(encodeResumeRecord(await createResumeRecord(new Storage(layout, store), first.bitfield)));
     // a restart: a new store over the same files
     const store2 = new FileStore(layout, { root: dir });
     expect(await resumeFiles(layout, store2, pieces, record)).toMatchObject({ fullRecheck: false, rechecked: 0 });

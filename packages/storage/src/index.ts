@@ -10,4 +10,5 @@ export { Storage } from './storage.ts';
 export { sha1Pieces, type PieceHasher } from './hash.ts';
 export { verify, type VerifyOptions, type ExpectedHashes } from './verify.ts';
 export { resume, createResumeRecord, type ResumeRecord, type ResumeResult, type ResumeOptions } from './resume.ts';
+export { encodeResumeRecord, decodeResumeRecord } from './resume-codec.ts';
 export { assertSafeComponents } from './safe-path.ts';

@@ -73,7 +73,8 @@ export async function resume(
     if (f.pad) continue;
     const was = record.files[f.index] ?? null;
     const is = now[f.index] ?? null;
-    const same = was === null ? is === null : is !== null && was.size === is.size && was.mtimeMs === is.mtimeMs;
+    // mtimes compared in whole microseconds: what a bencoded record keeps (see resume-codec.ts)
+    const same = was === null ? is === null : is !== null && was.size === is.size && Math.round(was.mtimeMs * 1000) === Math.round(is.mtimeMs * 1000);
     if (!same) changedFiles.push(f.index);
   }
   const bitfield = new Bitfield(layout.pieceCount, record.bitfield.slice());

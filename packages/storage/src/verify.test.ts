@@ -3,6 +3,7 @@ import { Bitfield } from './bitfield.ts';
 import { createLayout } from './layout.ts';
 import { MemoryStore } from './memory-store.ts';
 import { createResumeRecord, resume } from './resume.ts';
+import { decodeResumeRecord, encodeResumeRecord } from './resume-codec.ts';
 import { Storage } from './storage.ts';
 import { verify } from './verify.ts';
 
@@ -71,7 +72,8 @@ describe('resume', () => {
     expect(first.bitfield.complete()).toBe(true);
     const record = await createResumeRecord(s, first.bitfield);
 
-    const again = await resume(s, pieces, record);
+    // through bytes and back, as a client would persist it
+    const again = await resume(s, pieces, decodeResumeRecord(encodeResumeRecord(record)));
     expect(again).toMatchObject({ fullRecheck: false, rechecked: 0, changedFiles: [] });
     expect(again.bitfield.complete()).toBe(true);
 
@@ -81,6 +83,12 @@ describe('resume', () => {
     const changed = await resume(s, pieces, record);
     expect(changed).toMatchObject({ fullRecheck: false, rechecked: 1, changedFiles: [3] });
     expect([0, 1, 2, 3].map((p) => changed.bitfield.get(p))).toEqual([true, true, true, false]);
+  });
+
+  it('rejects resume bytes that are not a record', () => {
+    for (const junk of [Uint8Array.of(1, 2, 3), new TextEncoder().encode('d6:format3:xyze'), new TextEncoder().encode('le')]) {
+      expect(() => decodeResumeRecord(junk)).toThrowError(expect.objectContaining({ code: 'STORAGE_INVALID_LAYOUT' }));
+    }
   });
 
   it('forces a full recheck when the record does not fit', async () => {
