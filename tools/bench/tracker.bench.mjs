@@ -75,6 +75,7 @@ try {
 }
 let redisUrl;
 if (haveOurs && want('memory')) servers.push({ key: 'memory', name: 'torrentkit memory', start: () => startNode(['ours', '0']) });
+if (haveOurs && want('memory-net')) servers.push({ key: 'memory-net', name: 'torrentkit mem net-http', start: () => startNode(['ours-net', '0']) });
 if (haveOurs && want('redis')) {
   redisUrl = await startRedis();
   if (redisUrl) servers.push({ key: 'redis', name: 'torrentkit redis', start: () => startNode(['ours', '0', redisUrl]) });

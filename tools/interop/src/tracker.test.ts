@@ -3,6 +3,7 @@
 // PEX and local peer discovery are off in every client), and a small download must complete.
 //   HTTP: a libtorrent seeder and an aria2 leecher announce over HTTP; scrape over HTTP.
 //   UDP:  a Transmission seeder and a libtorrent leecher announce over UDP (BEP 15); scrape over UDP.
+//   HTTP: the same pair over HTTP (Transmission's HTTP announces, libtorrent's as a leecher).
 // (aria2 announces to UDP trackers only with its DHT on, so UDP uses libtorrent and Transmission.)
 // Afterwards the scrape counts must match what happened: one completed download, the right number of
 // seeders and no leechers left.
@@ -25,7 +26,7 @@ if (!inNetns) console.warn('tracker interop: skipped, not inside ../shared/tools
 else {
   if (!haveLt) console.warn('tracker interop: skipped, python3-libtorrent missing (apt-get install python3-libtorrent)');
   if (!haveAria) console.warn('tracker interop: HTTP test skipped, aria2c missing (apt-get install aria2)');
-  if (!haveTr) console.warn('tracker interop: UDP test skipped, transmission-daemon missing (apt-get install transmission-daemon transmission-cli)');
+  if (!haveTr) console.warn('tracker interop: Transmission tests skipped, transmission-daemon missing (apt-get install transmission-daemon transmission-cli)');
 }
 
 const SIZE = 3 * 1024 * 1024 + 12_345; // a few MiB, not a whole number of pieces
@@ -154,14 +155,16 @@ suite('tracker interop (real clients find each other only through our tracker)',
       .toEqual({ complete: 1, incomplete: 0, downloaded: 1 });
   }, 90_000);
 
-  (haveTr ? it : it.skip)('UDP: a Transmission seeder and a libtorrent leecher; UDP scrape counts the completed download', async () => {
+  /** Transmission seeds, libtorrent leeches; both announce over `proto`, and we scrape over it too. */
+  async function transmissionToLibtorrent(proto: 'http' | 'udp'): Promise<void> {
     tracker = await serveTracker({ host: '127.0.0.1', port: 0, interval: 30, minInterval: 5 });
-    const { data, torrent, infoHash } = makeTorrent('udp-seed', tracker.udpUrl);
+    const { data, torrent, infoHash } = makeTorrent(`${proto}-tr-seed`, proto === 'udp' ? tracker.udpUrl : tracker.httpUrl);
+    const scrape = proto === 'udp' ? scrapeUdp : scrapeHttp;
 
     // Transmission listens on (and announces from) 127.0.0.1; it never dials loopback peers, but
     // the libtorrent leecher on 127.0.0.2 dials it after getting its address from us.
     const rpc = thirdPartyPort();
-    const daemon = start('bash', [join(SHARED, 'transmission-daemon.sh'), join(dir, 'tr-conf'), data, String(thirdPartyPort()), String(rpc)], { ENC: '0', TIMEOUT: '120' });
+    const daemon = start('bash', [join(SHARED, 'transmission-daemon.sh'), join(dir, `${proto}-tr-conf`), data, String(thirdPartyPort()), String(rpc)], { ENC: '0', TIMEOUT: '120' });
     const remote = (...args: string[]) => spawnSync('transmission-remote', [`127.0.0.1:${rpc}`, ...args], { encoding: 'utf8' });
     for (const t0 = Date.now(); remote('-l').status !== 0;) {
       if (Date.now() - t0 > 20_000) throw new Error(`transmission-daemon did not start\n${daemon.output}`);
@@ -169,19 +172,24 @@ suite('tracker interop (real clients find each other only through our tracker)',
     }
     const add = remote('-a', torrent, '-w', data);
     if (add.status !== 0) throw new Error(`transmission-remote -a failed: ${add.stderr}${add.stdout}`);
-    expect(await eventually(() => scrapeUdp(infoHash), { complete: 1, incomplete: 0 }, 30_000, 'Transmission announced as a seeder'))
+    expect(await eventually(() => scrape(infoHash), { complete: 1, incomplete: 0 }, 30_000, 'Transmission announced as a seeder'))
       .toEqual({ complete: 1, incomplete: 0, downloaded: 0 });
 
-    const out = join(dir, 'udp-leech');
+    const out = join(dir, `${proto}-lt-leech`);
     const leech = start(PYTHON, [join(SHARED, 'lt-peer.py'), 'leech', torrent, out, '--bind', '127.0.0.2', '--port', String(thirdPartyPort()),
       '--enc', 'plain', '--timeout', '50', '--seed-after', '4']);
     // while the leecher lingers as a seeder: two seeders, one completed download
-    const during = await eventually(() => scrapeUdp(infoHash), { complete: 2, incomplete: 0, downloaded: 1 }, 55_000, 'libtorrent completed')
+    const during = await eventually(() => scrape(infoHash), { complete: 2, incomplete: 0, downloaded: 1 }, 55_000, 'libtorrent completed')
       .catch((e: Error) => { throw new Error(`${e.message}\nleecher:\n${leech.output.slice(-3000)}\ntransmission:\n${daemon.output.slice(-1000)}`); });
     expect(during).toEqual({ complete: 2, incomplete: 0, downloaded: 1 });
     const code = await leech.exited;
     if (code !== 0) throw new Error(`libtorrent leecher exited ${code}\n${leech.output.slice(-3000)}`);
     expect(JSON.parse(leech.output.trim().split('\n').filter((l) => l.startsWith('{')).pop()!).ok).toBe(true);
     expectSamePayload(join(out, 'payload.bin'));
-  }, 90_000);
-});
+  }
+
+  (haveTr ? it : it.skip)('UDP: a Transmission seeder and a libtorrent leecher; UDP scrape counts the completed download',
+    () => transmissionToLibtorrent('udp'), 90_000);
+
+  (haveTr ? it : it.skip)('HTTP: a Transmission seeder and a libtorrent leecher; HTTP scrape counts the completed download',
+    () => transmissionToLibtorrent('http'), 90_000);});
