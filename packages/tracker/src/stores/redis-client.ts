@@ -40,6 +40,8 @@ function redisError(code: RedisErrorCode, message: string, options?: { cause?: u
 export class RedisScript {
   readonly source: string;
   sha: string | undefined;
+  /** The SCRIPT LOAD in flight, shared so that a burst of first calls loads the script once. */
+  loading: Promise<string> | undefined;
   constructor(source: string) {
     this.source = source;
   }
@@ -114,9 +116,11 @@ export class RedisClient {
     }
   }
 
-  async #load(script: RedisScript): Promise<string> {
-    const r = await this.command(['SCRIPT', 'LOAD', script.source]);
-    return r instanceof Uint8Array ? new TextDecoder().decode(r) : String(r);
+  #load(script: RedisScript): Promise<string> {
+    script.loading ??= this.command(['SCRIPT', 'LOAD', script.source]).then(
+      (r) => r instanceof Uint8Array ? new TextDecoder().decode(r) : String(r),
+    ).finally(() => { script.loading = undefined; });
+    return script.loading;
   }
 
   /** Closes the connection; in-flight commands are rejected. */

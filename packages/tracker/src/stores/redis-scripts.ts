@@ -4,7 +4,7 @@
 //   X{H}:s  ZSET  seeders, member = compact address .. peer id, score = expiry time (ms)
 //   X{H}:l  ZSET  leechers, same shape
 //   X{H}:d  STRING completed downloads
-// Members carry the compact address so a random sample (ZRANDMEMBER) is already the reply bytes,
+// Members carry the compact address so a random sample (ZRANGE window) is already the reply bytes,
 // with no per-peer lookup. Two global keys: X:swarms (ZSET info hash -> latest peer expiry) and
 // X:stats (HASH seeders, leechers). Every swarm key also carries a Redis TTL as a backstop, so an
 // abandoned swarm is freed by Redis itself even when no tracker process is left to sweep it.
@@ -26,7 +26,8 @@ end
 /**
  * KEYS: p, s, l, d, swarms, stats.
  * ARGV: infoHashHex, peerId, keyDigest(4 bytes), addr(6|18 bytes), seeder(0|1), event, numwant,
- *       now, expiresAt, keyTtlMs, maxSwarms, maxPeersPerSwarm, withPeerIds(0|1).
+ *       now, expiresAt, keyTtlMs, maxSwarms, maxPeersPerSwarm, withPeerIds(0|1), and two random
+ *       numbers in [0, 1) from the caller (sampling offsets; Lua's own PRNG is not to be relied on).
  * Returns {complete, incomplete, downloaded, peers4, peers6, ids4, ids6}, or an error reply
  * whose message is a TRACKER_ code.
  */
@@ -39,6 +40,7 @@ local numwant = tonumber(ARGV[7])
 local now, exp, keyTtl = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
 local maxSwarms, maxPeers = tonumber(ARGV[11]), tonumber(ARGV[12])
 local withIds = ARGV[13] == '1'
+local rand1, rand2 = tonumber(ARGV[14]), tonumber(ARGV[15])
 
 purge(P, S, ST, 'seeders', now, 64)
 purge(P, L, ST, 'leechers', now, 64)
@@ -95,8 +97,8 @@ else
     redis.call('HSET', P, id, key .. addr)
   end
   if event == 'completed' and not wasSeeder then redis.call('INCR', D) end
+  -- GT only ever raises a swarm's expiry, and still adds a swarm that is not indexed yet.
   redis.call('ZADD', IDX, 'GT', exp, ih)
-  redis.call('ZADD', IDX, 'NX', exp, ih)
 end
 
 local nS = redis.call('ZCOUNT', S, '(' .. now, '+inf')
@@ -128,15 +130,29 @@ if numwant > 0 and (event ~= 'stopped' or stranger) then
     if wantL > poolL then wantS = wantS + (wantL - poolL); wantL = poolL end
     if wantS > poolS then wantL = wantL + (wantS - poolS); wantS = poolS end
   end
-  local function take(Z, n)
+  -- A window of n+1 members (one may be the announcer) from a random rank, wrapping around: every
+  -- peer has the same chance to be in a reply, and ZRANGE by rank costs O(log N + n), unlike
+  -- ZRANDMEMBER with a count, which builds a dictionary of the whole set.
+  local function take(Z, n, r)
     if n <= 0 then return end
-    local got = redis.call('ZRANDMEMBER', Z, n + 1)
+    local size = redis.call('ZCARD', Z)
+    local got
+    if n + 1 >= size then
+      got = redis.call('ZRANGE', Z, 0, -1)
+    else
+      local start = math.floor(r * size)
+      got = redis.call('ZRANGE', Z, start, start + n)
+      if start + n >= size then
+        local more = redis.call('ZRANGE', Z, 0, start + n - size)
+        for i = 1, #more do got[#got + 1] = more[i] end
+      end
+    end
     for i = 1, #got do
       if got[i] ~= member and #ids < numwant then ids[#ids + 1] = got[i] end
     end
   end
-  take(S, wantS)
-  take(L, wantL)
+  take(S, wantS, rand1)
+  take(L, wantL, rand2)
 end
 
 local p4, p6, i4, i6 = {}, {}, {}, {}

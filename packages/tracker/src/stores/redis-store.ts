@@ -101,7 +101,8 @@ export class RedisSwarmStore implements SwarmStore {
         announceScript,
         [`${base}p`, `${base}s`, `${base}l`, `${base}d`, this.#swarmsKey, this.#statsKey],
         [ih, req.peerId, key, addr, req.seeder ? '1' : '0', req.event, req.numwant, req.now, req.now + req.ttl,
-          this.#keyTtl ?? Math.max(req.ttl * 3, 60_000), this.#maxSwarms, this.#maxPeers, req.withPeerIds ? '1' : '0'],
+          this.#keyTtl ?? Math.max(req.ttl * 3, 60_000), this.#maxSwarms, this.#maxPeers, req.withPeerIds ? '1' : '0',
+          Math.random().toFixed(8), Math.random().toFixed(8)],
       );
     } catch (e) {
       throw trackerCodeOf(e);
