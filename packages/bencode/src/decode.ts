@@ -10,30 +10,50 @@ const DEFAULT_MAX_DEPTH = 256;
 // Digits of a string length: more than this cannot describe bytes that fit in memory.
 const MAX_LENGTH_DIGITS = 15;
 
-class Decoder {
-  readonly buf: Uint8Array;
-  // Views are built with the Uint8Array constructor: cheaper than subarray (no species lookup).
-  readonly ab: ArrayBufferLike;
-  readonly base: number;
-  pos: number;
-  readonly strict: boolean;
-  readonly maxDepth: number;
-  readonly copy: boolean;
-  readonly spans: boolean;
-  readonly maxIntegerDigits: number;
-  itemsLeft: number;
+const EMPTY = new Uint8Array(0);
 
-  constructor(buf: Uint8Array, options: DecodeOptions | undefined) {
+// One decoder object is reused across calls (decoding never re-enters: it calls no user code), which
+// keeps small decodes, like tracker replies, free of per-call setup allocations.
+class Decoder {
+  buf: Uint8Array = EMPTY;
+  // Views are built with the Uint8Array constructor: cheaper than subarray (no species lookup).
+  ab: ArrayBufferLike = EMPTY.buffer;
+  base = 0;
+  pos = 0;
+  strict = true;
+  maxDepth = DEFAULT_MAX_DEPTH;
+  copy = false;
+  spans = false;
+  maxIntegerDigits = 1024;
+  itemsLeft = Number.POSITIVE_INFINITY;
+
+  reset(buf: Uint8Array, options: DecodeOptions | undefined): this {
     this.buf = buf;
     this.ab = buf.buffer;
     this.base = buf.byteOffset;
     this.pos = 0;
-    this.strict = options?.strict ?? true;
-    this.maxDepth = Math.min(options?.maxDepth ?? DEFAULT_MAX_DEPTH, 100_000);
-    this.copy = options?.copy ?? false;
-    this.spans = options?.spans ?? false;
-    this.maxIntegerDigits = options?.maxIntegerDigits ?? 1024;
-    this.itemsLeft = options?.maxItems ?? Number.POSITIVE_INFINITY;
+    if (options === undefined) {
+      this.strict = true;
+      this.maxDepth = DEFAULT_MAX_DEPTH;
+      this.copy = false;
+      this.spans = false;
+      this.maxIntegerDigits = 1024;
+      this.itemsLeft = Number.POSITIVE_INFINITY;
+    } else {
+      this.strict = options.strict ?? true;
+      this.maxDepth = Math.min(options.maxDepth ?? DEFAULT_MAX_DEPTH, 100_000);
+      this.copy = options.copy ?? false;
+      this.spans = options.spans ?? false;
+      this.maxIntegerDigits = options.maxIntegerDigits ?? 1024;
+      this.itemsLeft = options.maxItems ?? Number.POSITIVE_INFINITY;
+    }
+    return this;
+  }
+
+  /** Drops the reference to the input so the shared decoder never keeps it alive. */
+  release(): void {
+    this.buf = EMPTY;
+    this.ab = EMPTY.buffer;
   }
 
   fail(code: ConstructorParameters<typeof BencodeError>[0], message: string, offset = this.pos): never {
@@ -182,16 +202,12 @@ function toBytes(input: unknown): Uint8Array {
   throw new BencodeError('BENCODE_INVALID_INPUT', `cannot decode a ${input === null ? 'null' : typeof input}`);
 }
 
-function run<T>(input: unknown, options: DecodeOptions | undefined, body: (d: Decoder) => T): T {
-  const buf = toBytes(input);
-  const d = new Decoder(buf, options);
-  try {
-    return body(d);
-  } catch (err) {
-    if (err instanceof BencodeError) throw err;
-    // A stack overflow from an absurd maxDepth is still a depth error, not a crash.
-    throw new BencodeError('BENCODE_DEPTH_EXCEEDED', `could not decode: ${(err as Error)?.message ?? err}`, d.pos);
-  }
+const shared = new Decoder();
+
+/** Every failure leaves as a BencodeError: a stack overflow from an absurd maxDepth is a depth error. */
+function asBencodeError(err: unknown, pos: number): BencodeError {
+  if (err instanceof BencodeError) return err;
+  return new BencodeError('BENCODE_DEPTH_EXCEEDED', `could not decode: ${(err as Error)?.message ?? err}`, pos);
 }
 
 /**
@@ -201,11 +217,16 @@ function run<T>(input: unknown, options: DecodeOptions | undefined, body: (d: De
  * @throws {BencodeError} for any malformed input, and nothing else.
  */
 export function decode(input: Uint8Array | ArrayBufferView | ArrayBufferLike | string, options?: DecodeOptions): BValue {
-  return run(input, options, (d) => {
+  const d = shared.reset(toBytes(input), options);
+  try {
     const value = d.value(0);
     if (d.pos !== d.buf.length) d.fail('BENCODE_TRAILING_BYTES', `${d.buf.length - d.pos} bytes after the value`);
     return value;
-  });
+  } catch (err) {
+    throw asBencodeError(err, d.pos);
+  } finally {
+    d.release();
+  }
 }
 
 /**
@@ -217,5 +238,13 @@ export function decodePrefix(
   input: Uint8Array | ArrayBufferView | ArrayBufferLike,
   options?: DecodeOptions,
 ): { value: BValue; length: number } {
-  return run(input, options, (d) => ({ value: d.value(0), length: d.pos }));
+  const d = shared.reset(toBytes(input), options);
+  try {
+    const value = d.value(0);
+    return { value, length: d.pos };
+  } catch (err) {
+    throw asBencodeError(err, d.pos);
+  } finally {
+    d.release();
+  }
 }

@@ -9,6 +9,7 @@ const OBJECT_PROTO = Object.prototype;
 
 let scratch: Uint8Array = new Uint8Array(64 * 1024);
 let scratchBusy = false;
+const EMPTY = new Uint8Array(0);
 
 /** One canonical key: its raw bytes (when not plain ASCII) and the value under it. */
 interface Entry {
@@ -196,6 +197,8 @@ class Writer {
   }
 }
 
+const sharedWriter = new Writer(EMPTY, 0, true);
+
 function unsupported(what: string): BencodeError {
   return new BencodeError('BENCODE_UNSUPPORTED_TYPE', `cannot encode ${what}: use Uint8Array, string, integer, bigint, array, plain object or Map`);
 }
@@ -248,9 +251,14 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * @throws {BencodeError} with a code saying what could not be encoded.
  */
 export function encode(value: unknown): Uint8Array {
+  // A getter inside `value` could call encode again: only the outermost call uses the shared writer.
   const reuse = !scratchBusy;
-  const w = new Writer(reuse ? scratch : new Uint8Array(1024), 0, true);
-  if (reuse) scratchBusy = true;
+  const w = reuse ? sharedWriter : new Writer(new Uint8Array(1024), 0, true);
+  if (reuse) {
+    scratchBusy = true;
+    w.out = scratch;
+    w.pos = 0;
+  }
   try {
     w.value(value, 0);
     return w.out.slice(0, w.pos);
@@ -260,6 +268,7 @@ export function encode(value: unknown): Uint8Array {
     if (reuse) {
       scratchBusy = false;
       if (w.out.length <= KEEP_SCRATCH) scratch = w.out;
+      w.out = EMPTY;
     }
   }
 }
