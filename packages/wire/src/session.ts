@@ -326,6 +326,11 @@ export class PeerSession {
 
   /** Sets the torrent shape once metadata is known; re-checks a bitfield that arrived before. */
   setTorrent(torrent: TorrentShape): void {
+    const known = this.#torrent;
+    if (known) {
+      if (known.pieceCount === torrent.pieceCount && known.pieceLength === torrent.pieceLength && known.totalLength === torrent.totalLength) return;
+      throw new WireError('WIRE_INVALID_ARGUMENT', 'the torrent shape is already set to different values');
+    }
     this.#torrent = torrent;
     this.#parser.setPieceCount(torrent.pieceCount);
     if (this.closed) return;
