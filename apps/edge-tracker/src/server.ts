@@ -36,7 +36,10 @@ function forwardedHeaders(req: IncomingMessage): Headers {
 /** Starts the tracker (HTTP + UDP) with /stats, /stats.json and /metrics. */
 export async function startTrackerServer(options: TrackerServerOptions = {}): Promise<RunningTracker> {
   const trusted = options.trustedProxies ?? [];
-  const ipOf = (req: IncomingMessage) => clientIpBehindProxies(req.socket.remoteAddress, forwardedHeaders(req), trusted);
+  // Without trusted proxies (the usual case) the socket address is the answer: no header work.
+  const ipOf = trusted.length === 0
+    ? (req: IncomingMessage) => req.socket.remoteAddress
+    : (req: IncomingMessage) => clientIpBehindProxies(req.socket.remoteAddress, forwardedHeaders(req), trusted);
   const app = createEdgeTracker({ ...options, clientIp: () => undefined });
   let origin = '';
 

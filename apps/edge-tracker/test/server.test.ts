@@ -41,3 +41,22 @@ describe('startTrackerServer (HTTP + UDP on one port)', () => {
     expect(ok.status).toBe(200);
   });
 });
+
+describe('startTrackerServer behind a reverse proxy', () => {
+  it('believes X-Forwarded-For only from a trusted proxy address', async () => {
+    const open = await startTrackerServer({ port: 0, udp: false });
+    const proxied = await startTrackerServer({ port: 0, udp: false, trustedProxies: ['127.0.0.1'] });
+    try {
+      for (const t of [open, proxied]) {
+        const ih = id20(0x32, 1);
+        const headers = { 'x-forwarded-for': '198.51.100.77' };
+        await (await fetch(announceUrl(t.origin, { infoHash: ih, peer: 1, port: 6101 }), { headers })).arrayBuffer();
+        const r = bdecode(await (await fetch(announceUrl(t.origin, { infoHash: ih, peer: 2 }))).arrayBuffer());
+        expect(compactPeers(r.peers)).toEqual([t === open ? '127.0.0.1:6101' : '198.51.100.77:6101']);
+      }
+    } finally {
+      await open.close();
+      await proxied.close();
+    }
+  });
+});
