@@ -274,4 +274,4 @@ async function io<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export { verifyFiles, resumeFiles, type VerifyFilesOptions } from './file-verify.ts';
+export { verifyFiles, resumeFiles, type VerifyFilesOptions, type V2Hashes } from './file-verify.ts';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileStore, resumeFiles, verifyFiles } from './file-store.ts';
-import { createLayout } from './layout.ts';
+import { defaultDigests, hashFiles, rootFromPieceLayer } from '@torrentkit/metainfo';
+import { createLayout, layoutFromTorrent } from './layout.ts';
 import { createResumeRecord } from './resume.ts';
 import { decodeResumeRecord, encodeResumeRecord } from './resume-codec.ts';
 import { Storage } from './storage.ts';
@@ -84,6 +85,48 @@ describe('verifyFiles (metainfo workers)', () => {
     expect(after).toMatchObject({ fullRecheck: false, changedFiles: [0], rechecked: 3 });
     expect(after.bitfield.complete()).toBe(true);
     for (const s of [store, store2, store3]) await s.close();
+  });
+});
+
+describe('verifyFiles on a v2 layout (BEP 52 piece layers)', () => {
+  it('checks every piece of piece-aligned files against the merkle hashes', async () => {
+    const v2 = layoutFromTorrent({
+      version: 'v2',
+      pieceLength: PIECE,
+      files: [
+        { path: ['t', 'big.bin'], length: 50_000 }, // 4 pieces, the last short
+        { path: ['t', 'small.bin'], length: 100 }, // one piece: its hash is the pieces root
+        { path: ['t', 'zero'], length: 0 },
+      ],
+    });
+    expect([0, 1, 2, 3, 4].map((i) => v2.pieceSize(i))).toEqual([PIECE, PIECE, PIECE, 50_000 - 3 * PIECE, 100]);
+    mkdirSync(join(dir, 't'), { recursive: true });
+    const big = Uint8Array.from({ length: 50_000 }, (_, i) => (i * 5) & 255);
+    writeFileSync(join(dir, 't', 'big.bin'), big);
+    writeFileSync(join(dir, 't', 'small.bin'), new Uint8Array(100).fill(3));
+    writeFileSync(join(dir, 't', 'zero'), new Uint8Array(0));
+    const hashed = await hashFiles(
+      v2.files.map((f) => ({ path: join(dir, ...f.path), length: f.length })),
+      { pieceLength: PIECE, mode: 'v2', threads: 0 },
+    );
+    const piecesRoots: (Uint8Array | undefined)[] = hashed.files.map((f) => f.piecesRoot);
+    const pieceLayers = new Map<string, Uint8Array>();
+    // files larger than a piece: metainfo returns the layer; the root comes from it
+    hashed.files.forEach((f, i) => {
+      if (f.pieceLayer) {
+        const root = rootFromPieceLayer(defaultDigests(), f.pieceLayer, PIECE);
+        piecesRoots[i] = root;
+        pieceLayers.set(Buffer.from(root).toString('hex'), f.pieceLayer);
+      }
+    });
+    const store = new FileStore(v2, { root: dir });
+    expect((await verifyFiles(v2, store, { piecesRoots, pieceLayers }, { threads: 2 })).complete()).toBe(true);
+    big[40_000] = big[40_000]! ^ 1; // piece 2 of big.bin
+    writeFileSync(join(dir, 't', 'big.bin'), big);
+    const bits = await verifyFiles(v2, store, { piecesRoots, pieceLayers }, { threads: 1 });
+    expect([0, 1, 2, 3, 4].map((i) => bits.get(i))).toEqual([true, true, false, true, true]);
+    await expect(verifyFiles(v2, store, new Uint8Array(100))).rejects.toMatchObject({ code: 'STORAGE_INVALID_LAYOUT' });
+    await store.close();
   });
 });
 

@@ -23,21 +23,42 @@ export interface VerifyFilesOptions {
   onProgress?: (checked: number, total: number) => void;
 }
 
-/** Hashes the files of `store` against v1 piece hashes on every core; returns the good pieces. */
-export async function verifyFiles(layout: Layout, store: FileStore, pieces: Uint8Array, options: VerifyFilesOptions = {}): Promise<Bitfield> {
-  if (layout.version !== 1) throw new StorageError('STORAGE_INVALID_LAYOUT', 'verifyFiles handles v1 piece hashes; use verify() with a v2 hasher');
+/** BEP 52 hashes of a v2 layout: each file's `pieces root` and the torrent's `piece layers`. */
+export interface V2Hashes {
+  /** Per layout file (same index), its 32-byte pieces root; undefined for empty files. */
+  piecesRoots: readonly (Uint8Array | undefined)[];
+  /** Piece layers keyed by the lower-case hex of a pieces root (files larger than one piece). */
+  pieceLayers: ReadonlyMap<string, Uint8Array>;
+}
+
+/**
+ * Hashes the files of `store` on every core; returns the good pieces. `hashes` are the v1 piece
+ * hashes (20 bytes each, v1 layouts) or the BEP 52 roots and layers (v2 layouts).
+ */
+export async function verifyFiles(layout: Layout, store: FileStore, hashes: Uint8Array | V2Hashes, options: VerifyFilesOptions = {}): Promise<Bitfield> {
+  const v2 = !(hashes instanceof Uint8Array);
+  if (v2 !== (layout.version === 2)) {
+    throw new StorageError('STORAGE_INVALID_LAYOUT', `v${layout.version} layout needs ${layout.version === 2 ? 'V2Hashes' : 'v1 piece hashes'}`);
+  }
   const bits = options.into ?? new Bitfield(layout.pieceCount);
   const subset = options.pieces ? [...new Set(options.pieces)] : undefined;
-  // A few pieces: not worth starting workers that would hash the whole torrent.
-  if (subset && subset.length * 4 < layout.pieceCount) {
+  // A few v1 pieces: not worth starting workers that would hash the whole torrent.
+  if (!v2 && subset && subset.length * 4 < layout.pieceCount) {
+    const pieces = hashes;
     const vo: VerifyOptions = { pieces: subset, into: bits, hasher: sha1Pieces };
     if (options.signal) vo.signal = options.signal;
     if (options.onProgress) vo.onProgress = options.onProgress;
     return verify(new Storage(layout, store), pieces, vo);
   }
   const paths = await Promise.all(layout.files.map((f) => (f.pad ? '' : store.realPath(f.index))));
+  const files = layout.files.map((f) => {
+    const root = v2 ? hashes.piecesRoots[f.index] : undefined;
+    return root ? { path: [...f.path], length: f.length, pad: f.pad, piecesRoot: root } : { path: [...f.path], length: f.length, pad: f.pad };
+  });
   const result = await verifyTorrent(
-    { version: 'v1', name: '', pieceLength: layout.pieceLength, pieces, files: layout.files.map((f) => ({ path: [...f.path], length: f.length, pad: f.pad })) },
+    v2
+      ? { version: 'v2', name: '', pieceLength: layout.pieceLength, pieces: new Uint8Array(0), files, pieceLayers: hashes.pieceLayers }
+      : { version: 'v1', name: '', pieceLength: layout.pieceLength, pieces: hashes, files },
     store.root,
     {
       resolvePath: (_f, i) => paths[i]!,
@@ -55,11 +76,13 @@ export async function verifyFiles(layout: Layout, store: FileStore, pieces: Uint
 export function resumeFiles(
   layout: Layout,
   store: FileStore,
-  pieces: Uint8Array,
+  pieces: Uint8Array | V2Hashes,
   record: ResumeRecord | undefined,
   options: Omit<VerifyFilesOptions, 'pieces' | 'into'> = {},
 ): Promise<ResumeResult> {
-  return resume(new Storage(layout, store), pieces as ExpectedHashes, record, {
+  // resume() only hands `expected` on to the verifier, which is verifyFiles here
+  const expected: ExpectedHashes = pieces instanceof Uint8Array ? pieces : () => undefined;
+  return resume(new Storage(layout, store), expected, record, {
     verifier: (_storage, _expected, o) => verifyFiles(layout, store, pieces, { ...options, ...(o.pieces ? { pieces: o.pieces } : {}), ...(o.into ? { into: o.into } : {}) }),
   });
 }

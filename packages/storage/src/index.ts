@@ -2,7 +2,7 @@
 // block I/O across file boundaries, memory store, verify and fast resume. The node:fs file store is in
 // the `@torrentkit/storage/file-store` entry so edge code never imports node built-ins.
 export { StorageError, type StorageErrorCode } from './errors.ts';
-export { Layout, createLayout, type LayoutInput, type LayoutFileInput, type LayoutFile, type Span } from './layout.ts';
+export { Layout, createLayout, layoutFromTorrent, type LayoutInput, type LayoutFileInput, type LayoutFile, type Span } from './layout.ts';
 export { Bitfield } from './bitfield.ts';
 export type { Store, FileStat } from './backend.ts';
 export { MemoryStore, type MemoryStoreOptions } from './memory-store.ts';

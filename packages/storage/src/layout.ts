@@ -180,3 +180,21 @@ export class Layout {
 export function createLayout(input: LayoutInput): Layout {
   return new Layout(input);
 }
+
+/**
+ * The layout of a parsed torrent (a @torrentkit/metainfo `ParsedTorrent` fits): v2-only torrents get
+ * the v2 layout; v1 and hybrid torrents the v1 one, pad files included (a hybrid's pad files make the
+ * two views agree on where each file starts).
+ */
+export function layoutFromTorrent(torrent: {
+  version: 'v1' | 'v2' | 'hybrid';
+  pieceLength: number;
+  files: readonly { path: readonly string[]; length: number; pad?: boolean }[];
+}): Layout {
+  const v2 = torrent.version === 'v2';
+  return new Layout({
+    version: v2 ? 2 : 1,
+    pieceLength: torrent.pieceLength,
+    files: torrent.files.map((f) => ({ path: f.path, length: f.length, pad: f.pad === true })),
+  });
+}
