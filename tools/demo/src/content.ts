@@ -19,8 +19,10 @@ const CHUNK = 1 << 20;
 export function sampleLayout(totalBytes: number): SampleFile[] {
   if (!Number.isSafeInteger(totalBytes) || totalBytes < 1) throw new RangeError(`content size must be a positive integer, got ${totalBytes}`);
   if (totalBytes < 3) return [{ path: ['alpha.bin'], length: totalBytes }];
-  const a = Math.max(1, Math.floor(totalBytes * 0.5) - 12_345) | 1;
-  const b = Math.max(1, Math.floor(totalBytes * 0.3) + 4_321) | 1;
+  // Odd sizes, skewed off round numbers for any total.
+  const odd = (n: number): number => (n % 2 === 0 ? n + 1 : n);
+  const a = odd(Math.floor(totalBytes * 0.5) - Math.floor(totalBytes / 97));
+  const b = odd(Math.floor(totalBytes * 0.3) + Math.floor(totalBytes / 89));
   const first = Math.min(a, totalBytes - 2);
   const second = Math.min(b, totalBytes - first - 1);
   return [
