@@ -6,7 +6,7 @@ import { parseTorrent, type ParsedTorrent } from '@torrentkit/metainfo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { innerPath } from './paths.ts';
 import { tempDir, writeTree } from './testing/fixtures.ts';
-import { runCli } from './testing/run-cli.ts';
+import { runCli, runtime } from './testing/run-cli.ts';
 
 const T = 60_000;
 
@@ -254,8 +254,12 @@ describe('create-torrent PATH', () => {
     const r = await runCli([big, '-l', '16M'], {
       cwd, env: { CREATE_TORRENT_PROGRESS: 'always' }, signalOnStderr: { text: 'pieces', signal: 'SIGINT' },
     });
-    expect(r.code).toBe(130);
+    // The handler ran and the CLI left through its error path...
     expect(r.stderr).toMatch(/create-torrent: interrupted\n$/);
+    // ...with status 130. Deno's child_process reports the signal it sent instead of the child's real
+    // exit status (a Node child shows the same there), so on Deno only that is checked.
+    if (runtime() === 'deno') expect(r.code === 130 || r.signal === 'SIGINT').toBe(true);
+    else expect(r.code).toBe(130);
     expect(readdirSync(cwd)).toEqual(['huge.bin']);
   }, T);
 

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 export interface CliResult {
   code: number | null;
+  /** The signal that ended the child, when one did. */
+  signal: string | null;
   stdout: string;
   stderr: string;
   stdoutBytes: Uint8Array;
@@ -63,10 +65,10 @@ export function runCli(
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
     child.on('error', (e) => { clearTimeout(timer); fail(e); });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
       const stdoutBytes = concat(out);
-      done({ code, stdout: new TextDecoder().decode(stdoutBytes), stderr: new TextDecoder().decode(concat(err)), stdoutBytes });
+      done({ code, signal, stdout: new TextDecoder().decode(stdoutBytes), stderr: new TextDecoder().decode(concat(err)), stdoutBytes });
     });
   });
 }
