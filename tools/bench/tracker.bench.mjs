@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `pnpm bench tracker [--seconds 3] [--rounds 3] [--only memory,redis,bittorrent-tracker,opentracker]
-//                    [--no-memory-per-peer] [--profile DIR]`
+//                    [--no-memory-per-peer] [--no-core] [--profile DIR]`
 //
 // Same machine, same run, same load for every server: 1,000 swarms x 100 peers announced first
 // (UDP, event=started), then for each phase a fixed-length run of compact announces with numwant 50
@@ -9,14 +9,15 @@
 // another (tracker-load.mjs); this process only starts them, reads the server's CPU time and RSS
 // from /proc, and prints the table with ratios. Servers: ours with the in-memory store, ours with the
 // Redis store (on a private redis-server this script starts), npm bittorrent-tracker and Debian's
-// opentracker. A separate child measures our memory store's heap bytes per peer at 1 million peers.
+// opentracker. A separate child measures our memory store's heap bytes per peer at 1 million peers,
+// and another the tracker code alone, without sockets, per CPU second (tracker-core.mjs).
 //
 // Everything runs inside ../shared/tools/netns-run (loopback only; opentracker refuses to run
 // elsewhere): the script re-executes itself there.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LOAD, childPids, cpuSeconds, freePort, infoHash, procPid, profileTop, rssMiB } from './tracker-lib.mjs';
 
@@ -88,7 +89,7 @@ if (want('opentracker')) {
 }
 
 console.log(`# tracker bench: ${LOAD.swarms} swarms x ${LOAD.peersPerSwarm} peers (${LOAD.seedersPerSwarm} seeders each), ` +
-  `compact, numwant ${LOAD.numwant}, ${LOAD.connections} keep-alive connections / UDP requests in flight, ${SECONDS} s per phase, best of ${ROUNDS} interleaved rounds`);
+  `compact, numwant ${LOAD.numwant}, ${LOAD.connections} keep-alive connections / UDP requests in flight, ${SECONDS} s per phase, best of ${ROUNDS} interleaved rounds; load average ${os.loadavg()[0].toFixed(1)} on ${os.availableParallelism()} CPUs`);
 // All servers stay up side by side (idle unless measured) and the phases run in rounds, one server
 // after the other, keeping each server's best round: the machine is shared, and other work only ever
 // slows a run down, so the best of interleaved rounds is the fairest comparison we can make here.
@@ -149,6 +150,13 @@ if (haveOurs && !args.includes('--no-memory-per-peer')) {
   else console.log(`# memory per peer: FAILED (${r.stderr.trim().split('\n').slice(-3).join(' | ')})`);
 }
 
+let core;
+if (haveOurs && !args.includes('--no-core')) {
+  const r = spawnSync(process.execPath, [join(here, 'tracker-core.mjs'), '50000'], { encoding: 'utf8', timeout: 600_000 });
+  if (r.status === 0) core = JSON.parse(r.stdout.trim().split('\n').pop());
+  else console.log(`# core only: FAILED (${r.stderr.trim().split('\n').slice(-3).join(' | ')})`);
+}
+
 printTable();
 process.exit(0);
 
@@ -195,6 +203,14 @@ function printTable() {
     console.log(`  memory < 200 B/peer at ${perPeer.peers.toLocaleString('en')} peers: ${perPeer.heapPerPeer.toFixed(1)} B heap/peer ` +
       `(${perPeer.rssPerPeer.toFixed(1)} B RSS/peer, ${perPeer.swarms} swarms) ${perPeer.heapPerPeer < 200 ? 'MET' : 'MISSED'}`);
   } else console.log('  memory < 200 B/peer at 1M peers: not measured');
+  if (core) {
+    const o = core.ours, b = core['bittorrent-tracker'];
+    console.log(`  tracker code alone (no sockets, requests per CPU second, tracker-core.mjs): HTTP announce ${fmt(o.http)} vs ${fmt(b.http)} ` +
+      `= ${(o.http / b.http).toFixed(2)}x; UDP announce ${fmt(o.udp)} vs ${fmt(b.udp)} = ${(o.udp / b.udp).toFixed(2)}x`);
+  }
+  const [l1, l5] = os.loadavg();
+  console.log(`  machine load average at the end: ${l1.toFixed(1)} (1 min), ${l5.toFixed(1)} (5 min) on ${os.availableParallelism()} CPUs` +
+    (l5 > os.availableParallelism() ? ' - other work competed for the CPUs: trust the CPU µs/req and core-only ratios more than req/s' : ''));
   if (results.redis) {
     const r = results.redis.phases;
     console.log(`  Redis store: HTTP announce ${fmt(r['http-announce']?.rps)}/s, UDP announce ${fmt(r['udp-announce']?.rps)}/s, ` +
