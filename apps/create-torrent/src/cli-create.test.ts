@@ -236,6 +236,15 @@ describe('create-torrent PATH', () => {
     expect(readTorrentFile(out).name).toBe('album');
   }, T);
 
+  it('-o DIR writes NAME.torrent inside that directory', async () => {
+    const outDir = join(dir, 'into-dir');
+    mkdirSync(outDir);
+    const r = await runCli([album, '-o', outDir, '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).output).toBe(join(outDir, 'album.torrent'));
+    expect(readdirSync(outDir)).toEqual(['album.torrent']);
+  }, T);
+
   it('-o - writes the torrent to stdout and the summary to stderr', async () => {
     const r = await runCli([album, '-o', '-', '--no-date'], { cwd: dir });
     expect(r.code).toBe(0);

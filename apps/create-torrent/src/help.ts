@@ -11,7 +11,8 @@ Usage:
 
 Options for create:
   -o, --output FILE         where to write the torrent (default: NAME.torrent in the
-                            current directory; '-' writes it to stdout)
+                            current directory; a directory: NAME.torrent in it;
+                            '-' writes it to stdout)
   -a, --announce URL[,URL]  tracker URL; each -a is one BEP 12 tier, commas put several
                             trackers in the same tier; repeatable
       --tier URL[,URL]      same as -a (one tier per use), for imdl-style command lines

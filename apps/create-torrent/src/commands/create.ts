@@ -2,7 +2,7 @@
 // write the result atomically and print what was made. All torrent logic lives in metainfo.
 
 import { statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { createTorrent, MetainfoError } from '@torrentkit/metainfo';
 import type { CreateArgs } from '../args.ts';
 import { CliError, usageError } from '../errors.ts';
@@ -18,7 +18,9 @@ export async function runCreate(args: CreateArgs, io: Io): Promise<number> {
   if (toStdout && args.json) throw usageError('--json cannot be combined with -o - (both use stdout)');
   // Name from the resolved path, so `create-torrent .` and `dir/` get the directory's own name.
   const name = args.name ?? (basename(resolve(args.path)) || 'torrent');
-  const output = toStdout ? null : args.output ?? `${name.replace(/[/\\]/g, '_')}.torrent`;
+  const fileName = `${name.replace(/[/\\]/g, '_')}.torrent`;
+  // `-o DIR` (an existing directory) means NAME.torrent inside it.
+  const output = toStdout ? null : args.output === undefined ? fileName : isDirectory(args.output) ? join(args.output, fileName) : args.output;
   // Refuse before hashing, so a mistake costs nothing; writeFileAtomic checks again at the end.
   if (output !== null) checkWritable(output, args.force);
 
@@ -72,6 +74,14 @@ export async function runCreate(args: CreateArgs, io: Io): Promise<number> {
   if (args.json) io.stdout.write(`${JSON.stringify({ ...json, output })}\n`);
   else if (!args.quiet) io.stdout.write(createSummary(json, output));
   return 0;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function checkInput(path: string): void {
