@@ -70,6 +70,12 @@ function bindUdp(socket: Socket, port: number, host: string): Promise<void> {
   });
 }
 
+function latin1(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode.apply(null, b.subarray(i, i + 4096) as unknown as number[]);
+  return s;
+}
+
 const hostForUrl = (h: string) => (h.includes(':') ? `[${h}]` : h);
 
 /**
@@ -109,7 +115,8 @@ export async function serveTracker(options: ServeTrackerOptions = {}): Promise<T
       const ip = pickIp(req) ?? '';
       const r = await tracker.handleHttpTarget(req.method ?? 'GET', target, ip);
       res.writeHead(r.status, { 'content-type': r.contentType, 'content-length': r.body.length });
-      res.end(req.method === 'HEAD' ? undefined : r.body);
+      // As a Latin-1 string the body joins the header in one write() instead of a two-chunk writev().
+      res.end(req.method === 'HEAD' ? undefined : latin1(r.body), 'latin1');
     } catch {
       if (!res.headersSent) res.writeHead(500);
       res.end();
