@@ -54,7 +54,15 @@ export class FileStore implements Store {
     this.#handles = new HandleCache<FileHandle>(
       options.maxOpenFiles ?? 64,
       (i) => this.#open(i),
-      (h) => h.close(),
+      // A file written since the last flush is synced before its handle goes, so flush() (which
+      // syncs the open ones) still makes every write durable.
+      async (h, i) => {
+        try {
+          if (this.#dirty.delete(i)) await h.datasync();
+        } finally {
+          await h.close();
+        }
+      },
     );
     // Validate every path up front so a hostile torrent fails before any byte is written. Two files
     // on one path (e.g. "a/../b" and "b" after sanitising) would alias each other's data.

@@ -10,10 +10,10 @@ interface Entry<H> {
 export class HandleCache<H> {
   readonly max: number;
   readonly #open: (key: number) => Promise<H>;
-  readonly #close: (handle: H) => Promise<void>;
+  readonly #close: (handle: H, key: number) => Promise<void>;
   readonly #entries = new Map<number, Entry<H>>();
 
-  constructor(max: number, open: (key: number) => Promise<H>, close: (handle: H) => Promise<void>) {
+  constructor(max: number, open: (key: number) => Promise<H>, close: (handle: H, key: number) => Promise<void>) {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer, got ${max}`);
     this.max = max;
     this.#open = open;
@@ -51,16 +51,26 @@ export class HandleCache<H> {
     }
   }
 
-  /** Calls `fn` on every open handle (e.g. to sync them). */
+  /** Calls `fn` on every open handle (e.g. to sync them); none of them is closed meanwhile. */
   async forEach(fn: (handle: H, key: number) => Promise<void>): Promise<void> {
-    await Promise.all([...this.#entries].map(async ([k, e]) => fn(await e.handle, k)));
+    await Promise.all(
+      [...this.#entries].map(async ([k, e]) => {
+        e.users++;
+        try {
+          await fn(await e.handle, k);
+        } finally {
+          e.users--;
+        }
+      }),
+    );
+    this.#evict();
   }
 
   /** Closes every handle. */
   async clear(): Promise<void> {
-    const all = [...this.#entries.values()];
+    const all = [...this.#entries];
     this.#entries.clear();
-    await Promise.all(all.map(async (e) => this.#close(await e.handle).catch(() => {})));
+    await Promise.all([...all].map(async ([k, e]) => this.#close(await e.handle, k).catch(() => {})));
   }
 
   #evict(): void {
@@ -69,7 +79,7 @@ export class HandleCache<H> {
       if (this.#entries.size <= this.max) break;
       if (e.users > 0) continue;
       this.#entries.delete(k);
-      e.handle.then((h) => this.#close(h)).catch(() => {});
+      e.handle.then((h) => this.#close(h, k)).catch(() => {});
     }
   }
 }
