@@ -67,6 +67,22 @@ function startJson(args: string[], want: (o: Record<string, unknown>) => boolean
   return { child, ready };
 }
 
+/** Stops a child process and waits (bounded) until it has exited, so its files can be removed. */
+function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      done();
+    }, 5000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      done();
+    });
+    child.kill();
+  });
+}
+
 describe.skipIf(!!skip)('interop with libtorrent', () => {
   let fx: Fixture;
   let seeder: ChildProcess | undefined;
@@ -111,9 +127,9 @@ describe.skipIf(!!skip)('interop with libtorrent', () => {
     seedPort = (await seed.ready).port as number;
   }, 60_000);
 
-  afterAll(() => {
-    seeder?.kill();
-    if (fx) rmSync(fx.dir, { recursive: true, force: true });
+  afterAll(async () => {
+    await stop(seeder);
+    if (fx) rmSync(fx.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 
   async function download(features: Features): Promise<{ data: Uint8Array; fast: boolean; reqq: number | undefined }> {

@@ -44,6 +44,22 @@ function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Stops a child process and waits (bounded) until it has exited, so its files can be removed. */
+function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      done();
+    }, 5000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      done();
+    });
+    child.kill();
+  });
+}
+
 describe.skipIf(!!skip)('interop with Transmission', () => {
   let dir = '';
   let daemon: ChildProcess | undefined;
@@ -91,9 +107,9 @@ describe.skipIf(!!skip)('interop with Transmission', () => {
     }
   }, 60_000);
 
-  afterAll(() => {
-    daemon?.kill();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+  afterAll(async () => {
+    await stop(daemon);
+    if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 
   async function download(features: Features, localAddress: string): Promise<{ data: Uint8Array; fast: boolean; client: string | undefined }> {
