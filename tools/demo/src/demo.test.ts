@@ -77,6 +77,9 @@ describe('runDemo (in process)', () => {
     const log = lines.join('\n');
     expect(log).toContain('leecher-2: announced started');
     expect(log).toMatch(/leecher-2: announced started on port \d+; tracker returned 2 peer\(s\)/);
+    // The leechers talk to each other too, not only to the seeder.
+    expect(log).toContain('leecher-2: connected to leecher-1');
+    expect(log).toContain('leecher-1: accepted leecher-2');
     for (const step of ['1. content', '2. tracker', '3. torrent', '4. swarm', '5. verify', 'scrape: complete 3, incomplete 0, downloaded 2']) {
       expect(log).toContain(step);
     }
@@ -118,5 +121,14 @@ describe('pnpm demo (bun src/main.ts)', () => {
     expect(bad.stderr).toContain('--leechers needs a whole number');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^demo: failed: .*no such file/im);
+  });
+
+  it.skipIf(!hasBun)('gives up at --timeout, exits 1 and still cleans up', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'torrentkit-demo-cli-'));
+    dirs.push(dir);
+    const r = await run(['--size', '16', '--timeout', '0.05', '--dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('demo: failed: timed out after 0.05 s');
+    expect(await readdir(dir)).toEqual([]);
   });
 });

@@ -83,6 +83,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   let client: AnnounceClient | undefined;
   const peers: SwarmPeer[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // Set on timeout: the body stops at its next step instead of starting anything new.
+  let aborted: Error | undefined;
+  const check = (): void => {
+    if (aborted) throw aborted;
+  };
 
   const body = async (): Promise<DemoResult> => {
     await mkdir(workDir, { recursive: true });
@@ -102,15 +107,18 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       for (const f of files) log(`     ${f.path.join('/')}  ${f.length} bytes`);
     }
 
+    check();
     // 2. Tracker (first, because the torrent carries its announce URL and the port may be 0).
     tracker = await serveTracker({ host: '127.0.0.1', port: options.port ?? 0, udp: false, interval: 60 });
     const trackerUrl = tracker.httpUrl;
+    check();
     log(`2. tracker: @torrentkit/tracker listening on ${trackerUrl} (in-memory swarm store)`);
 
     // 3. Torrent.
     const t1 = Date.now();
     const total = await sizeOf(contentPath);
     const created1 = await createTorrent(contentPath, { announce: trackerUrl, pieceLength: demoPieceLength(total), comment: 'torrentkit demo' });
+    check();
     const torrent = parseTorrent(created1.torrent);
     const torrentFile = join(workDir, `${torrent.name}.torrent`);
     await writeFile(torrentFile, created1.torrent);
@@ -132,6 +140,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       names.set(Array.from(peer.peerId).join(','), name);
       // start() listens before it announces, so the tracker only ever hands out ports that answer.
       await peer.start();
+      check();
       names.set(`port:${peer.port}`, name);
       return peer;
     };
@@ -186,16 +195,24 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     };
   };
 
+  const running = body();
   try {
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs / 1000} s`)), timeoutMs);
+      timer = setTimeout(() => {
+        aborted = new Error(`timed out after ${timeoutMs / 1000} s`);
+        reject(aborted);
+      }, timeoutMs);
     });
-    const result = await Promise.race([body(), timeout]);
+    const result = await Promise.race([running, timeout]);
     log(`done in ${result.ms} ms`);
     return result;
   } finally {
     clearTimeout(timer);
-    // Errors while tearing down must not hide the one that got us here.
+    aborted ??= new Error('the demo is shutting down');
+    // Stopping the peers fails whatever the body still waits for; let it unwind (bounded) before
+    // closing what it may still be using. Errors while tearing down must not hide the first one.
+    await Promise.allSettled(peers.map((p) => p.stop()));
+    await Promise.race([running.catch(() => {}), new Promise((r) => setTimeout(r, 20_000).unref?.())]);
     await Promise.allSettled(peers.map((p) => p.stop()));
     await client?.close().catch(() => {});
     await tracker?.close().catch(() => {});
