@@ -252,7 +252,8 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     }
     const event: AnnounceEvent = req.event;
     const res = await runAnnounce({
-      infoHash: req.infoHash.slice(), peerId: req.peerId.slice(), ip: peerIp, port: req.port, seeder: req.left === 0n,
+      // Remote stores may keep the bytes past this call: give them copies, not views of the packet.
+      infoHash: memory ? req.infoHash : req.infoHash.slice(), peerId: memory ? req.peerId : req.peerId.slice(), ip: peerIp, port: req.port, seeder: req.left === 0n,
       event, numwant: event === 'stopped' ? 0 : wanted(req.numWant), key: req.key >>> 0,
       withPeerIds: false, now: t, ttl,
     });
