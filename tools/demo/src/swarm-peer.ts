@@ -274,8 +274,15 @@ export class SwarmPeer {
       const blocks = Math.ceil(size / BLOCK);
       this.#jobs.set(index, { buf: new Uint8Array(size), got: new Uint8Array(blocks), left: blocks, owner: c });
       c.pieces.add(index);
+      const before = c.asked;
       for (let begin = 0; begin < size; begin += BLOCK) {
         if (c.session.request(index, begin, Math.min(BLOCK, size - begin))) c.asked++;
+      }
+      if (c.asked === before) {
+        // The session took none of it (closing): leave the piece to another peer.
+        this.#jobs.delete(index);
+        c.pieces.delete(index);
+        return;
       }
     }
   }
