@@ -95,6 +95,7 @@ describe('show, magnet, verify', () => {
       runCli(['verify', torrents.hybrid, data, '-t', '1']),
       runCli(['verify', torrents.single, join(dir, 'solo.bin')]),
       runCli(['verify', torrents.single, dir]), // a directory holding the single file works too
+      runCli(['verify', torrents.hybrid, dir]), // and a download directory holding the torrent's directory
     ]);
     for (const r of runs) {
       expect(r.stderr).toBe('');

@@ -2,7 +2,7 @@
 // torrent (metainfo's verifyTorrent), report the bad pieces and the files they touch, exit 1 if any.
 
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { hasPiece, sanitizePath, verifyTorrent, type ParsedTorrent } from '@torrentkit/metainfo';
 import type { VerifyArgs } from '../args.ts';
 import { CliError } from '../errors.ts';
@@ -67,14 +67,27 @@ export async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
 }
 
 /**
- * Where each file is on disk. Multi-file: PATH is the torrent's directory, files below it (their
- * components sanitised, so nothing can point outside PATH). Single-file: PATH is the file itself,
- * or a directory holding it under the torrent's name.
+ * Where each file is on disk. Multi-file: PATH is the torrent's directory (what `create` was given),
+ * or a download directory holding it under the torrent's name; files are below it with their
+ * components sanitised, so nothing can point outside PATH. Single-file: PATH is the file itself, or
+ * a directory holding it under the torrent's name.
  */
 function fileLocator(t: ParsedTorrent, root: string): (f: { path: readonly string[] }) => string {
-  if (isMultiFile(t)) return (f) => join(root, ...sanitizePath(innerPath(t, { path: [...f.path] })));
+  if (isMultiFile(t)) {
+    const named = join(root, ...sanitizePath([t.name]));
+    const dir = basename(resolve(root)) !== t.name && isDirectory(named) ? named : root;
+    return (f) => join(dir, ...sanitizePath(innerPath(t, { path: [...f.path] })));
+  }
   const target = statSync(root).isDirectory() ? join(root, ...sanitizePath([t.name])) : root;
   return () => target;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /**
