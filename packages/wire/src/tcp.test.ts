@@ -54,6 +54,20 @@ describe('TCP transport', () => {
     expect(client.isClosed).toBe(true);
   });
 
+  it('keeps bytes that arrive before a data handler is set', async () => {
+    listener = await listen({ port: 0 }, (c) => {
+      conns.push(c);
+      c.write(Uint8Array.of(7, 8, 9));
+    });
+    const client = await connect({ host: '127.0.0.1', port: listener.port });
+    conns.push(client);
+    await new Promise((r) => setTimeout(r, 50));
+    const got: number[] = [];
+    client.onData((chunk) => got.push(...chunk));
+    await waitFor(() => got.length === 3);
+    expect(got).toEqual([7, 8, 9]);
+  });
+
   it('rejects a connection to a port nobody listens on', async () => {
     const l = await listen({ port: 0 }, () => {});
     const port = l.port;

@@ -30,10 +30,7 @@ export class TcpConnection {
     });
     // A socket error is followed by 'close'; listening here keeps it from becoming an uncaught exception.
     socket.on('error', () => {});
-    socket.on('data', (chunk: Uint8Array) => {
-      // Node hands out Buffers; the public API speaks plain Uint8Array over the same memory.
-      this.#onData?.(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    });
+    // No 'data' listener yet: the socket stays paused, so nothing is lost before onData is called.
   }
 
   /** Remote address and port, as the socket reports them. */
@@ -65,9 +62,19 @@ export class TcpConnection {
     return this.socket.writableNeedDrain;
   }
 
-  /** Sets the handler for received bytes (one at a time; a new one replaces the old). */
+  /**
+   * Sets the handler for received bytes (a new one replaces the old). Reading starts with the first
+   * call (unless {@link pause}d), so bytes that arrive before it wait in the socket.
+   */
   onData(handler: (chunk: Uint8Array) => void): void {
+    const first = this.#onData === undefined;
     this.#onData = handler;
+    if (first) {
+      this.socket.on('data', (chunk: Uint8Array) => {
+        // Node hands out Buffers; the public API speaks plain Uint8Array over the same memory.
+        this.#onData!(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      });
+    }
   }
 
   /** Calls `handler` every time the write buffer drains below its high-water mark. */
