@@ -180,8 +180,16 @@ export class RedisClient {
       }));
       if (password !== undefined) send(username !== undefined ? ['AUTH', username, password] : ['AUTH', password]);
       if (db !== 0) send(['SELECT', db]);
+      if (hello.length) {
+        try {
+          await Promise.all(hello);
+        } catch (e) {
+          // A refused AUTH or SELECT leaves a connection nobody may use: drop it.
+          this.#drop(redisError('REDIS_CONNECTION', `Redis refused the connection handshake: ${(e as Error).message}`));
+          throw redisError('REDIS_CONNECTION', `Redis refused the connection handshake: ${(e as Error).message}`, { cause: e });
+        }
+      }
       this.#connecting = undefined;
-      if (hello.length) await Promise.all(hello);
       return socket;
     })();
     return this.#connecting;

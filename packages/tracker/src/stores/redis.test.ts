@@ -58,11 +58,23 @@ describeRedis('redis', () => {
     it('fails in-flight commands when the connection drops, then reconnects by itself', async () => {
       const victim = new RedisClient({ url, connect: connectNodeSocket });
       const id = await victim.command(['CLIENT', 'ID']);
-      const blocked = victim.command(['BLPOP', `${uniquePrefix()}never`, 5]);
+      // Catch at once: the rejection may arrive while the KILL below is still being awaited.
+      const blocked = victim.command(['BLPOP', `${uniquePrefix()}never`, 5]).catch((e: unknown) => e);
       await client.command(['CLIENT', 'KILL', 'ID', id as number]);
-      await expect(blocked).rejects.toMatchObject({ code: 'REDIS_CONNECTION' });
+      expect(await blocked).toMatchObject({ code: 'REDIS_CONNECTION' });
       expect(await victim.command(['PING'])).toBe('PONG');
       victim.close();
+    });
+
+    it('fails with REDIS_CONNECTION when the handshake is refused (bad password, bad db)', async () => {
+      const u = new URL(url);
+      u.password = 'wrong';
+      const bad = new RedisClient({ url: u.toString(), connect: connectNodeSocket });
+      await expect(bad.command(['PING'])).rejects.toMatchObject({ code: 'REDIS_CONNECTION' });
+      bad.close();
+      const badDb = new RedisClient({ url: `${url.replace(/\/\d*$/, '')}/99999`, connect: connectNodeSocket });
+      await expect(badDb.command(['PING'])).rejects.toMatchObject({ code: 'REDIS_CONNECTION' });
+      badDb.close();
     });
 
     it('fails fast with REDIS_CONNECTION when nothing listens', async () => {
