@@ -105,7 +105,8 @@ function explain(err: unknown, path: string): unknown {
       return new CliError('CLI_EMPTY', `${path}: every file is empty, nothing to hash`);
     case 'METAINFO_FILE_UNREADABLE':
     case 'METAINFO_FILE_MISSING':
-      return new CliError(err.code, `cannot read ${err.message}`);
+      // "PATH: EACCES: permission denied, open 'PATH'" -> "cannot read PATH: permission denied"
+      return new CliError(err.code, `cannot read ${err.message.replace(/: E[A-Z]+: ([^,]+), .*$/, ': $1')}`);
     default:
       return new CliError(err.code, err.message);
   }
