@@ -73,6 +73,22 @@ describe('createEdgeTracker fetch handler', () => {
     await app.close();
   });
 
+  it('asks the store for totals at most once per cache period, however often /stats is polled', async () => {
+    const { MemorySwarmStore } = await import('@torrentkit/tracker');
+    const store = new MemorySwarmStore();
+    let calls = 0;
+    const stats = store.stats.bind(store);
+    store.stats = () => { calls++; return stats(); };
+    let clock = 1_000_000;
+    const app = make({ store, now: () => clock, statsCacheMs: 2000 });
+    for (let i = 0; i < 20; i++) await (await app.fetch(new Request(`${origin}/stats.json`))).arrayBuffer();
+    expect(calls).toBe(1);
+    clock += 2500;
+    await (await app.fetch(new Request(`${origin}/metrics`))).arrayBuffer();
+    expect(calls).toBe(2);
+    await app.close();
+  });
+
   it('can turn the stats pages off', async () => {
     const app = make({ statsPages: false });
     expect((await app.fetch(new Request(`${origin}/stats`))).status).toBe(404);

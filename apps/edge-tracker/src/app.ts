@@ -20,6 +20,8 @@ export interface EdgeTrackerOptions extends TrackerOptions {
   clientIp: ClientIpSource;
   /** Serve /stats, /stats.json and /metrics. Default true. */
   statsPages?: boolean;
+  /** Milliseconds store totals are reused by the stats pages. Default 2,000; 0 asks every time. */
+  statsCacheMs?: number;
 }
 
 /** A tracker behind one Web-standard fetch handler. */
@@ -44,7 +46,7 @@ function pathOf(url: string): string {
 /** Creates the tracker and its fetch handler. */
 export function createEdgeTracker(options: EdgeTrackerOptions): EdgeTracker {
   const tracker = createTracker(options);
-  const stats = new TrackerStats(tracker, options.storeName ?? (options.store ? 'custom' : 'memory'));
+  const stats = new TrackerStats(tracker, options.storeName ?? (options.store ? 'custom' : 'memory'), options.now, options.statsCacheMs);
   const title = options.title ?? 'torrentkit tracker';
   const pages = options.statsPages ?? true;
 

@@ -1,6 +1,6 @@
 // Live figures for /stats, /stats.json and /metrics: store totals plus the tracker core's counters,
 // with an announce rate over the last minute. Rates are per process (per isolate on edge platforms).
-import type { Tracker } from '@torrentkit/tracker';
+import type { StoreStats, Tracker } from '@torrentkit/tracker';
 
 /** One reading of the tracker's figures. */
 export interface StatsSnapshot {
@@ -35,11 +35,19 @@ export class TrackerStats {
   readonly #now: () => number;
   readonly #started: number;
   readonly #ring: Sample[] = [];
+  readonly #cacheMs: number;
+  #cached: { t: number; stats: Promise<StoreStats> } | undefined;
 
-  constructor(tracker: Tracker, storeName: string, now: () => number = Date.now) {
+  /**
+   * `cacheMs`: store totals are reused for this long, so polling /stats (or a flood of requests to
+   * it) costs the store at most one `stats()` call per period; a sharded store fans that out to
+   * every shard. Default 2,000.
+   */
+  constructor(tracker: Tracker, storeName: string, now: () => number = Date.now, cacheMs = 2000) {
     this.#tracker = tracker;
     this.#storeName = storeName;
     this.#now = now;
+    this.#cacheMs = cacheMs;
     this.#started = now();
     this.#ring.push({ t: this.#started, announces: 0 });
   }
@@ -68,7 +76,13 @@ export class TrackerStats {
     const c = this.#tracker.counters;
     const oldest = this.#ring[0]!;
     const span = Math.max(1, t - oldest.t) / 1000;
-    const s = await this.#tracker.store.stats();
+    if (!this.#cached || t - this.#cached.t >= this.#cacheMs) {
+      const stats = this.#tracker.store.stats();
+      this.#cached = { t, stats };
+      // A failed reading is not kept: the next request asks the store again.
+      stats.catch(() => { this.#cached = undefined; });
+    }
+    const s = await this.#cached.stats;
     return {
       swarms: s.swarms,
       seeders: s.seeders,
