@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm bench tracker [--seconds 3] [--rounds 3] [--only memory,redis,bittorrent-tracker,opentracker]
+// `pnpm bench tracker [--seconds 3] [--rounds 3] [--only memory,memory-net,redis,bittorrent-tracker,opentracker]
 //                    [--no-memory-per-peer] [--no-core] [--profile DIR]`
 //
 // Same machine, same run, same load for every server: 1,000 swarms x 100 peers announced first
@@ -7,8 +7,9 @@
 // over 50 keep-alive HTTP connections (undici Pool), the same over UDP (BEP 15, 50 requests in flight),
 // and single-hash scrapes over both. Each server runs in its own process and the load generator in
 // another (tracker-load.mjs); this process only starts them, reads the server's CPU time and RSS
-// from /proc, and prints the table with ratios. Servers: ours with the in-memory store, ours with the
-// Redis store (on a private redis-server this script starts), npm bittorrent-tracker and Debian's
+// from /proc, and prints the table with ratios. Servers: ours (serveTracker) with the in-memory store,
+// the same core behind the node:net HTTP prototype of tracker-net-http.mjs ("mem net-http"), ours with
+// the Redis store (on a private redis-server this script starts), npm bittorrent-tracker and Debian's
 // opentracker. A separate child measures our memory store's heap bytes per peer at 1 million peers,
 // and another the tracker code alone, without sockets, per CPU second (tracker-core.mjs).
 //
@@ -38,7 +39,7 @@ const arg = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0
 const SECONDS = Number(arg('seconds', '3'));
 const ROUNDS = Number(arg('rounds', '3'));
 const only = arg('only')?.split(',');
-// --profile DIR: a CPU profile of our servers in each phase's first round, plus its top functions
+// --profile DIR: a CPU profile of every Node server in each phase's first round, plus its top functions
 const PROFILE_DIR = arg('profile') ? resolve(arg('profile')) : undefined;
 if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
 const want = (k) => !only || only.includes(k);
