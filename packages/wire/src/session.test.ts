@@ -372,6 +372,9 @@ describe('PeerSession against a hostile peer', () => {
     B.s.receive(concat([rawPeer(), encodeBitfield(Uint8Array.of(0xff, 0xff))]));
     B.s.setTorrent(torrent);
     expect(B.s.closed).toBe(true);
+    A.s.setTorrent(torrent); // same shape: no-op
+    expect(A.s.peerPieces?.count).toBe(10);
+    expect(() => A.s.setTorrent({ ...torrent, pieceCount: 11 })).toThrow(/already set/);
   });
 
   it('ignores a choke/unchoke storm without state corruption', () => {
