@@ -3,7 +3,8 @@
 // that opens sockets for the server side.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createSocket, type Socket } from 'node:dgram';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer, Socket as NetSocket } from 'node:net';
+import { createNetHttpServer } from './node-net-http.ts';
 import { createTracker, type Tracker, type TrackerOptions } from '../server.ts';
 
 /** Options of {@link serveTracker}. */
@@ -24,6 +25,13 @@ export interface ServeTrackerOptions extends TrackerOptions {
   keepAliveTimeout?: number;
   /** Largest request head (request line + headers) in bytes; larger gets 431. Default 16,384. */
   maxHeaderSize?: number;
+  /**
+   * HTTP front end. `node:http` (default) is Node's server and supports `clientIp` and `fallback`.
+   * `net` is a minimal HTTP/1.1 server on node:net for the tracker's GET-only protocol (same limits and
+   * timeouts, client address from the socket), which spends far less CPU per request; it serves only
+   * the tracker's own paths.
+   */
+  httpEngine?: 'node:http' | 'net';
   /** Pick the client address from a request (e.g. behind a trusted proxy). Default: the socket peer. */
   clientIp?: (req: IncomingMessage) => string | undefined;
   /**
@@ -35,7 +43,8 @@ export interface ServeTrackerOptions extends TrackerOptions {
 /** A running server. */
 export interface TrackerServer {
   readonly tracker: Tracker;
-  readonly http: Server;
+  /** The listening HTTP server (a node:net Server with `httpEngine: 'net'`). */
+  readonly http: Server | NetServer;
   readonly udp: Socket | undefined;
   /** The bound port (HTTP and UDP). */
   readonly port: number;
@@ -48,7 +57,7 @@ export interface TrackerServer {
   close(): Promise<void>;
 }
 
-function listenHttp(server: Server, port: number, host: string): Promise<number> {
+function listenHttp(server: Server | NetServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     server.once('error', onError);
@@ -90,7 +99,18 @@ export async function serveTracker(options: ServeTrackerOptions = {}): Promise<T
   const tracker = options.tracker ?? createTracker(options);
   const pickIp = options.clientIp ?? ((req: IncomingMessage) => req.socket.remoteAddress);
 
-  const http = createServer({
+  const useNet = options.httpEngine === 'net';
+  if (useNet && (options.fallback || options.clientIp)) {
+    throw new TypeError("httpEngine 'net' supports neither `fallback` nor `clientIp`; use 'node:http'");
+  }
+  const netOptions = {
+    headersTimeout: options.headersTimeout ?? 10_000,
+    keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
+    maxHeaderSize: options.maxHeaderSize ?? 16_384,
+  };
+  const http: Server | NetServer = useNet
+    ? createNetHttpServer((m, t, ip) => tracker.handleHttpTarget(m, t, ip), netOptions)
+    : createServer({
     maxHeaderSize: options.maxHeaderSize ?? 16_384,
     requestTimeout: options.requestTimeout ?? 15_000,
     headersTimeout: options.headersTimeout ?? 10_000,
@@ -100,6 +120,15 @@ export async function serveTracker(options: ServeTrackerOptions = {}): Promise<T
   }, (req, res) => {
     void answerHttp(req, res);
   });
+
+  // node:net servers have no closeAllConnections(): track sockets so close() does not wait on keep-alive.
+  const netSockets = new Set<NetSocket>();
+  if (useNet) {
+    http.on('connection', (s: NetSocket) => {
+      netSockets.add(s);
+      s.on('close', () => netSockets.delete(s));
+    });
+  }
 
   async function answerHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
@@ -161,7 +190,8 @@ export async function serveTracker(options: ServeTrackerOptions = {}): Promise<T
     async close() {
       clearInterval(sweep);
       const closed = new Promise<void>((r) => http.close(() => r()));
-      http.closeAllConnections();
+      if ('closeAllConnections' in http) http.closeAllConnections();
+      else for (const s of netSockets) s.destroy();
       await closed;
       if (udp) await new Promise<void>((r) => udp!.close(() => r()));
       await tracker.close();
