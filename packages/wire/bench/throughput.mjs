@@ -27,16 +27,26 @@ const loadTheirs = async () =>
 const peerId = (n) => new Uint8Array(20).fill(n);
 const blockAt = (i) => ({ index: Math.floor(i / (PIECE / BLOCK)) % PIECES, begin: (i % (PIECE / BLOCK)) * BLOCK });
 
-/** Reports bytes received between warm-up end and deadline, then exits. */
+/**
+ * Reports MB/s between warm-up end and deadline, plus all bytes moved and this process's CPU time
+ * (the machine is shared: CPU per byte is the load-independent figure), then exits.
+ */
 function meter(seconds, onDone) {
   let bytes = 0;
+  let total = 0;
   let start = 0;
   setTimeout(() => {
     start = performance.now();
     bytes = 0;
-    setTimeout(() => onDone((bytes / ((performance.now() - start) / 1000)) / 1e6), seconds * 1000);
+    setTimeout(() => {
+      const cpu = process.cpuUsage();
+      onDone({ mbps: bytes / ((performance.now() - start) / 1000) / 1e6, total, cpuMs: (cpu.user + cpu.system) / 1000 });
+    }, seconds * 1000);
   }, 1000);
-  return (n) => (bytes += n);
+  return (n) => {
+    bytes += n;
+    total += n;
+  };
 }
 
 async function seedOurs() {
@@ -61,7 +71,7 @@ async function leechOurs(port, seconds) {
   const torrent = { pieceCount: PIECES, pieceLength: PIECE, totalLength: PIECES * PIECE };
   const c = await tcp.connect({ host: '127.0.0.1', port });
   let next = 0;
-  const add = meter(seconds, (mbps) => { console.log(JSON.stringify({ mbps })); process.exit(0); });
+  const add = meter(seconds, (r) => { console.log(JSON.stringify(r)); process.exit(0); });
   const s = new wire.PeerSession({
     infoHash, peerId: peerId(1), torrent, pieces: new wire.Bitfield(PIECES), maxOutstanding: OUTSTANDING,
     onSend: (d) => c.write(d),
@@ -95,7 +105,7 @@ async function leechTheirs(port, seconds) {
   const w = new Protocol();
   socket.pipe(w).pipe(socket);
   let next = 0;
-  const add = meter(seconds, (mbps) => { console.log(JSON.stringify({ mbps })); process.exit(0); });
+  const add = meter(seconds, (r) => { console.log(JSON.stringify(r)); process.exit(0); });
   const one = () => {
     const b = blockAt(next++);
     w.request(b.index, b.begin, BLOCK, (err, block) => {
@@ -111,32 +121,40 @@ async function leechTheirs(port, seconds) {
 
 function child(args) {
   const p = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = new Promise((resolve, reject) => {
-    let buf = '';
-    p.stdout.on('data', (d) => {
-      buf += d;
-      const i = buf.indexOf('\n');
-      if (i >= 0) resolve(JSON.parse(buf.slice(0, i)));
-    });
-    p.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+  const lines = [];
+  const waiters = [];
+  let buf = '';
+  p.stdout.on('data', (d) => {
+    buf += d;
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+      lines.push(JSON.parse(buf.slice(0, i)));
+      buf = buf.slice(i + 1);
+      while (waiters.length && lines.length) waiters.shift().resolve(lines.shift());
+    }
   });
+  p.once('exit', (code) => { for (const w of waiters.splice(0)) w.reject(new Error(`${args[0]} exited with ${code}`)); });
+  const line = () => (lines.length ? Promise.resolve(lines.shift()) : new Promise((resolve, reject) => waiters.push({ resolve, reject })));
   return { p, line };
 }
 
 async function round(impl, seconds) {
   const seed = child(['seed', impl]);
-  try {
-    const { port } = await seed.line;
-    const leech = child(['leech', impl, String(port), String(seconds)]);
-    return (await leech.line).mbps;
-  } finally {
-    seed.p.kill();
-  }
+  const { port } = await seed.line();
+  const leech = child(['leech', impl, String(port), String(seconds)]);
+  const r = await leech.line();
+  seed.p.kill('SIGTERM');
+  const { cpuMs: seedCpu } = await seed.line();
+  // CPU milliseconds of both processes together per GB moved (all bytes, warm-up included).
+  return { mbps: r.mbps, cpuPerGB: (r.cpuMs + seedCpu) / (r.total / 1e9) };
 }
 
 const [role, impl, a, b] = process.argv.slice(2);
 if (role === 'seed') {
-  process.on('SIGTERM', () => process.exit(0)); // lets --cpu-prof write its profile
+  // On SIGTERM report this process's CPU time, then exit (which also lets --cpu-prof write a profile).
+  process.on('SIGTERM', () => {
+    const cpu = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000 })}\n`, () => process.exit(0));
+  });
   const port = impl === 'ours' ? await seedOurs() : await seedTheirs();
   console.log(JSON.stringify({ port }));
 } else if (role === 'leech') {
@@ -148,8 +166,12 @@ if (role === 'seed') {
   for (let r = 0; r < rounds; r++) {
     for (const which of ['theirs', 'ours']) res[which].push(await round(which, seconds));
   }
-  const best = (xs) => Math.max(...xs);
-  console.log(`bittorrent-protocol 5.0.9: ${res.theirs.map((x) => x.toFixed(0)).join(', ')} MB/s`);
-  console.log(`@torrentkit/wire:          ${res.ours.map((x) => x.toFixed(0)).join(', ')} MB/s`);
-  console.log(`ratio (best of each): ${(best(res.ours) / best(res.theirs)).toFixed(2)}x`);
+  const best = (xs) => Math.max(...xs.map((x) => x.mbps));
+  const leastCpu = (xs) => Math.min(...xs.map((x) => x.cpuPerGB));
+  const show = (xs) => xs.map((x) => `${x.mbps.toFixed(0)} MB/s (${x.cpuPerGB.toFixed(0)} CPU ms/GB)`).join(', ');
+  console.log(`load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  console.log(`bittorrent-protocol 5.0.9: ${show(res.theirs)}`);
+  console.log(`@torrentkit/wire:          ${show(res.ours)}`);
+  console.log(`throughput ratio (best of each): ${(best(res.ours) / best(res.theirs)).toFixed(2)}x`);
+  console.log(`CPU efficiency ratio (least CPU per GB of each): ${(leastCpu(res.theirs) / leastCpu(res.ours)).toFixed(2)}x`);
 }
