@@ -22,11 +22,13 @@ export interface SeederStats {
   bytesServed: number;
   metadataPiecesServed: number;
   dropped: string[];
+  /** Distinct protocol violations peers committed (message -> count). */
+  violations: Record<string, number>;
 }
 
 export class Seeder {
   readonly options: SeederOptions;
-  readonly stats: SeederStats = { connections: 0, blocksServed: 0, bytesServed: 0, metadataPiecesServed: 0, dropped: [] };
+  readonly stats: SeederStats = { connections: 0, blocksServed: 0, bytesServed: 0, metadataPiecesServed: 0, dropped: [], violations: {} };
   readonly peers = new Set<Peer>();
   #listener: TcpListener | undefined;
 
@@ -109,6 +111,11 @@ export class Seeder {
         const data = info.subarray(start, Math.min(info.length, start + METADATA_PIECE_SIZE));
         session.sendExtended('ut_metadata', encodeMetadataMessage({ type: 'data', piece: m.piece, totalSize: info.length, data }));
         this.stats.metadataPiecesServed++;
+        return;
+      }
+      case 'violation': {
+        const k = `${e.code}: ${e.message.replace(/\d+/g, 'N')}`;
+        this.stats.violations[k] = (this.stats.violations[k] ?? 0) + 1;
         return;
       }
       case 'closed':
