@@ -104,12 +104,12 @@ try {
   for (let round = 0; round < 2; round++) {
     bestLimit = Math.max(bestLimit, await limit());
     const v = await timeIt(() => verifyFiles(layout, store, pieces, { threads: THREADS }));
-    if (!v.out.complete()) throw new Error(`verifyFiles found ${v.out.count()} of ${layout.pieceCount} pieces good`);
+    if (!v.out.complete) throw new Error(`verifyFiles found ${v.out.count} of ${layout.pieceCount} pieces good`);
     bestVerify = Math.max(bestVerify, TOTAL / v.s);
     console.log(`round ${round + 1}: sha1 limit ${(bestLimit / 1e9).toFixed(2)} GB/s, verifyFiles ${(TOTAL / v.s / 1e9).toFixed(2)} GB/s`);
   }
   const g = await timeIt(() => verify(new Storage(layout, store), pieces));
-  if (!g.out.complete()) throw new Error('verify() disagrees');
+  if (!g.out.complete) throw new Error('verify() disagrees');
   bestGeneric = TOTAL / g.s;
   await store.close();
 

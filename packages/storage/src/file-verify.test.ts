@@ -48,11 +48,11 @@ describe('verifyFiles (metainfo workers)', () => {
     const { b, pieces } = fixture();
     const store = new FileStore(layout, { root: dir, readOnly: true });
     const all = await verifyFiles(layout, store, pieces, { threads: 2 });
-    expect(all.complete()).toBe(true);
+    expect(all.complete).toBe(true);
     b[20_000] = b[20_000]! ^ 0xff; // byte 49152 + 20000 = piece 4
     writeFileSync(join(dir, 't', 'sub', 'b.bin'), b);
     const bits = await verifyFiles(layout, store, pieces, { threads: 1 });
-    expect(Array.from({ length: layout.pieceCount }, (_, i) => bits.get(i))).toEqual([true, true, true, true, false, true, true]);
+    expect(Array.from({ length: layout.pieceCount }, (_, i) => bits.has(i))).toEqual([true, true, true, true, false, true, true]);
     await store.close();
   });
 
@@ -72,7 +72,7 @@ describe('verifyFiles (metainfo workers)', () => {
     const store = new FileStore(layout, { root: dir });
     const first = await resumeFiles(layout, store, pieces, undefined, { threads: 2 });
     expect(first.fullRecheck).toBe(true);
-    expect(first.bitfield.complete()).toBe(true);
+    expect(first.bitfield.complete).toBe(true);
     // persisted as bytes (mtimes kept to the microsecond) and read back on restart
     const record = decodeResumeRecord(encodeResumeRecord(await createResumeRecord(new Storage(layout, store), first.bitfield)));
     // a restart: a new store over the same files
@@ -83,7 +83,7 @@ describe('verifyFiles (metainfo workers)', () => {
     const store3 = new FileStore(layout, { root: dir });
     const after = await resumeFiles(layout, store3, pieces, record);
     expect(after).toMatchObject({ fullRecheck: false, changedFiles: [0], rechecked: 3 });
-    expect(after.bitfield.complete()).toBe(true);
+    expect(after.bitfield.complete).toBe(true);
     for (const s of [store, store2, store3]) await s.close();
   });
 });
@@ -120,11 +120,11 @@ describe('verifyFiles on a v2 layout (BEP 52 piece layers)', () => {
       }
     });
     const store = new FileStore(v2, { root: dir });
-    expect((await verifyFiles(v2, store, { piecesRoots, pieceLayers }, { threads: 2 })).complete()).toBe(true);
+    expect((await verifyFiles(v2, store, { piecesRoots, pieceLayers }, { threads: 2 })).complete).toBe(true);
     big[40_000] = big[40_000]! ^ 1; // piece 2 of big.bin
     writeFileSync(join(dir, 't', 'big.bin'), big);
     const bits = await verifyFiles(v2, store, { piecesRoots, pieceLayers }, { threads: 1 });
-    expect([0, 1, 2, 3, 4].map((i) => bits.get(i))).toEqual([true, true, false, true, true]);
+    expect([0, 1, 2, 3, 4].map((i) => bits.has(i))).toEqual([true, true, false, true, true]);
     await expect(verifyFiles(v2, store, new Uint8Array(100))).rejects.toMatchObject({ code: 'STORAGE_INVALID_LAYOUT' });
     await store.close();
   });

@@ -68,7 +68,7 @@ export async function verifyFiles(layout: Layout, store: FileStore, hashes: Uint
     },
   );
   const all = new Bitfield(layout.pieceCount, result.bitfield);
-  for (const p of subset ?? range(layout.pieceCount)) bits.set(p, all.get(p));
+  for (const p of subset ?? range(layout.pieceCount)) bits.set(p, all.has(p));
   return bits;
 }
 

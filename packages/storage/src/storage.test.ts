@@ -52,10 +52,10 @@ describe('Bitfield', () => {
     b.set(0);
     b.set(9);
     expect([...b.bytes]).toEqual([0x80, 0x40]);
-    expect(b.get(9)).toBe(true);
-    expect(b.get(10)).toBe(false);
-    expect(b.count()).toBe(2);
+    expect(b.has(9)).toBe(true);
+    expect(b.has(10)).toBe(false);
+    expect(b.count).toBe(2);
     b.set(0, false);
-    expect(b.complete()).toBe(false);
+    expect(b.complete).toBe(false);
   });
 });

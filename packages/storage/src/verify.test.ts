@@ -44,7 +44,7 @@ describe('verify', () => {
     const s = new Storage(layout, new MemoryStore(layout, { files: stored }));
     const progress: number[] = [];
     const bits = await verify(s, pieces, { batchBytes: 64, onProgress: (n) => progress.push(n) });
-    expect([0, 1, 2, 3].map((p) => bits.get(p))).toEqual([true, true, false, false]);
+    expect([0, 1, 2, 3].map((p) => bits.has(p))).toEqual([true, true, false, false]);
     expect(progress).toEqual([2, 4]);
   });
 
@@ -53,7 +53,7 @@ describe('verify', () => {
     const s = new Storage(layout, new MemoryStore(layout, { files }));
     const into = new Bitfield(layout.pieceCount);
     await verify(s, pieces, { pieces: [3, 1], into });
-    expect([0, 1, 2, 3].map((p) => into.get(p))).toEqual([false, true, false, true]);
+    expect([0, 1, 2, 3].map((p) => into.has(p))).toEqual([false, true, false, true]);
   });
 
   it('rejects a hash list of the wrong size', async () => {
@@ -69,20 +69,20 @@ describe('resume', () => {
     const s = new Storage(layout, store);
     const first = await resume(s, pieces, undefined);
     expect(first.fullRecheck).toBe(true);
-    expect(first.bitfield.complete()).toBe(true);
+    expect(first.bitfield.complete).toBe(true);
     const record = await createResumeRecord(s, first.bitfield);
 
     // through bytes and back, as a client would persist it
     const again = await resume(s, pieces, decodeResumeRecord(encodeResumeRecord(record)));
     expect(again).toMatchObject({ fullRecheck: false, rechecked: 0, changedFiles: [] });
-    expect(again.bitfield.complete()).toBe(true);
+    expect(again.bitfield.complete).toBe(true);
 
     // Change file c (piece 3): only that piece is hashed again and found bad.
     await new Promise((r) => setTimeout(r, 5));
     await store.write(3, 0, Uint8Array.of(99));
     const changed = await resume(s, pieces, record);
     expect(changed).toMatchObject({ fullRecheck: false, rechecked: 1, changedFiles: [3] });
-    expect([0, 1, 2, 3].map((p) => changed.bitfield.get(p))).toEqual([true, true, true, false]);
+    expect([0, 1, 2, 3].map((p) => changed.bitfield.has(p))).toEqual([true, true, true, false]);
   });
 
   it('rejects resume bytes that are not a record', () => {
@@ -97,7 +97,7 @@ describe('resume', () => {
     const record = await createResumeRecord(s, new Bitfield(layout.pieceCount));
     const res = await resume(s, pieces, { ...record, pieceLength: 64 });
     expect(res.fullRecheck).toBe(true);
-    expect(res.bitfield.complete()).toBe(true);
+    expect(res.bitfield.complete).toBe(true);
     const spare = await resume(s, pieces, { ...record, bitfield: Uint8Array.of(0xff) });
     expect(spare.fullRecheck).toBe(true);
   });

@@ -89,12 +89,12 @@ describe('bad peers', () => {
       const honest = res.peers[kinds.length]!;
       expect(honest.dropped).toBe('done');
       expect(honest.blocks).toBeGreaterThan(0);
-      expect(res.have.complete()).toBe(true);
+      expect(res.have.complete).toBe(true);
       // Every file byte for byte, and a recheck from disk agrees.
       FILES.forEach((f, i) => expect(Buffer.compare(readFileSync(join(out, 'bad', ...f.path)), content[i]!), f.path.join('/')).toBe(0));
       const layout = createLayout(info.layout);
       const fromDisk = new Storage(layout, new FileStore(layout, { root: out, readOnly: true }));
-      expect((await verify(fromDisk, info.pieces)).complete()).toBe(true);
+      expect((await verify(fromDisk, info.pieces)).complete).toBe(true);
       await fromDisk.close();
     } finally {
       await Promise.all(fakes.map((f) => f.close()));

@@ -119,7 +119,7 @@ export function download(opts: DownloadOptions): Promise<DownloadResult> {
       for (const s of states) s.peer.session.setTorrent(shape);
       const go = (bits: Bitfield): void => {
         have = bits;
-        if (have.complete()) return finish();
+        if (have.complete) return finish();
         for (const s of states) startTrading(s);
       };
       if (!opts.recheck) return go(new Bitfield(layout.pieceCount));
@@ -136,7 +136,7 @@ export function download(opts: DownloadOptions): Promise<DownloadResult> {
       const theirs = s.peer.session.peerPieces;
       if (!theirs) return undefined;
       for (let i = 0; i < layout!.pieceCount; i++) {
-        if (have!.get(i) || jobs.has(i) || !theirs.has(i)) continue;
+        if (have!.has(i) || jobs.has(i) || !theirs.has(i)) continue;
         const size = layout!.pieceSize(i);
         const blocks = Math.ceil(size / BLOCK);
         const job: PieceJob = { index: i, size, buf: new Uint8Array(size), received: new Uint8Array(blocks), left: blocks, owner: s };
@@ -158,7 +158,7 @@ export function download(opts: DownloadOptions): Promise<DownloadResult> {
           if (s.peer.session.request(job.index, b, Math.min(BLOCK, job.size - b))) s.asked++;
         }
       }
-      if (s.asked === 0 && s.pieces.size === 0 && have.complete()) finish();
+      if (s.asked === 0 && s.pieces.size === 0 && have.complete) finish();
     };
 
     const release = (s: PeerState): void => {

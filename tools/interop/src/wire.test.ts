@@ -95,7 +95,7 @@ suite('wire + storage interop (real clients, loopback)', () => {
         const { res, out } = await ourDownload('127.0.0.2', port, fast);
         expect(res.info.infoBytes.length).toBeGreaterThan(0);
         expect(hex(res.info.infoHash)).toBe(hex(info.infoHash));
-        expect(res.have.complete()).toBe(true);
+        expect(res.have.complete).toBe(true);
         const peer = res.peers[0]!;
         expect(peer.extended).toBe(true);
         expect(peer.fast).toBe(fast);
@@ -140,7 +140,7 @@ suite('wire + storage interop (real clients, loopback)', () => {
       const runs = await Promise.all([true, false].map((fast) => ourDownload('127.0.0.3', peerPort, fast, fast ? '127.0.0.10' : '127.0.0.11')));
       for (const [k, { res, out }] of runs.entries()) {
         const fast = k === 0;
-        expect(res.have.complete()).toBe(true);
+        expect(res.have.complete).toBe(true);
         const peer = res.peers[0]!;
         expect(peer.extended).toBe(true);
         expect(peer.fast).toBe(fast);
