@@ -32,6 +32,7 @@ export interface ShardLimits {
 }
 
 const EMPTY = new Uint8Array(0);
+const RND_RANGE = 2 ** 31;
 
 function ab(u: Uint8Array): ArrayBuffer {
   return u.slice().buffer as ArrayBuffer;
@@ -55,10 +56,13 @@ export class SwarmShardCore {
   constructor(sql: SqlLike, limits: ShardLimits) {
     this.#sql = sql;
     this.#limits = limits;
+    // `rnd` is a random number drawn when a peer joins: sampling reads a window of the swarm in
+    // `rnd` order from a random point (an index range scan) instead of sorting the swarm by random().
     sql.exec(`CREATE TABLE IF NOT EXISTS peers (
       ih BLOB NOT NULL, id BLOB NOT NULL, addr BLOB NOT NULL, key INTEGER NOT NULL,
-      seeder INTEGER NOT NULL, expires INTEGER NOT NULL, PRIMARY KEY (ih, id)) WITHOUT ROWID`);
+      seeder INTEGER NOT NULL, expires INTEGER NOT NULL, rnd INTEGER NOT NULL, PRIMARY KEY (ih, id)) WITHOUT ROWID`);
     sql.exec('CREATE INDEX IF NOT EXISTS peers_by_expiry ON peers (expires)');
+    sql.exec('CREATE INDEX IF NOT EXISTS peers_by_rnd ON peers (ih, rnd)');
     // Per-swarm counters, so counts and stats never scan peers; `downloaded` outlives the peers.
     sql.exec(`CREATE TABLE IF NOT EXISTS swarms (
       ih BLOB PRIMARY KEY, seeders INTEGER NOT NULL, leechers INTEGER NOT NULL,
@@ -108,9 +112,10 @@ export class SwarmShardCore {
             }
           }
         }
-        sql.exec(`INSERT INTO peers (ih, id, addr, key, seeder, expires) VALUES (?, ?, ?, ?, ?, ?)
+        sql.exec(`INSERT INTO peers (ih, id, addr, key, seeder, expires, rnd) VALUES (?, ?, ?, ?, ?, ?, ?)
           ON CONFLICT (ih, id) DO UPDATE SET addr = excluded.addr, key = excluded.key,
-          seeder = excluded.seeder, expires = excluded.expires`, ih, id, ab(addr), key, seeder ? 1 : 0, r.now + r.ttl);
+          seeder = excluded.seeder, expires = excluded.expires`,
+          ih, id, ab(addr), key, seeder ? 1 : 0, r.now + r.ttl, Math.floor(Math.random() * RND_RANGE));
         if (old) {
           if (wasSeeder && !seeder) { seeders--; leechers++; }
           else if (!wasSeeder && seeder) { leechers--; seeders++; }
@@ -128,10 +133,15 @@ export class SwarmShardCore {
     const result: StoreAnnounceResult = { complete: seeders, incomplete: leechers, downloaded, peers4: EMPTY, peers6: EMPTY };
     if (r.withPeerIds) { result.peerIds4 = EMPTY; result.peerIds6 = EMPTY; }
     if (r.numwant > 0 && (r.event !== 'stopped' || stranger) && seeders + leechers > 0) {
-      // Random fair sample over the swarm: SQLite's random() order, capped by numwant.
-      const rows = sql.exec(
-        `SELECT addr, id FROM peers WHERE ih = ? AND id <> ? AND expires > ?${seeder ? ' AND seeder = 0' : ''}
-         ORDER BY random() LIMIT ?`, ih, id, r.now, r.numwant).toArray();
+      // Random sample: numwant peers in `rnd` order from a random point, wrapping around.
+      const pivot = Math.floor(Math.random() * RND_RANGE);
+      const filter = `ih = ? AND id <> ? AND expires > ?${seeder ? ' AND seeder = 0' : ''}`;
+      const rows = sql.exec(`SELECT addr, id FROM peers WHERE ${filter} AND rnd >= ? ORDER BY rnd LIMIT ?`,
+        ih, id, r.now, pivot, r.numwant).toArray();
+      if (rows.length < r.numwant) {
+        rows.push(...sql.exec(`SELECT addr, id FROM peers WHERE ${filter} AND rnd < ? ORDER BY rnd LIMIT ?`,
+          ih, id, r.now, pivot, r.numwant - rows.length).toArray());
+      }
       const a4: Uint8Array[] = [], a6: Uint8Array[] = [], i4: Uint8Array[] = [], i6: Uint8Array[] = [];
       for (const row of rows) {
         const a = u8(row.addr);
