@@ -9,9 +9,14 @@ export type TorrentVersion = 'v1' | 'v2' | 'hybrid';
 /** One file of a torrent, in the order the torrent lists it. */
 export interface TorrentFile {
   /**
-   * Path components as stored in the torrent, relative to the download directory: `[name]` for a
-   * single-file torrent, `[name, ...path]` for a multi-file torrent (so multi-file paths always
-   * have at least two components). Not safe to join onto a directory: use {@link sanitizePath}.
+   * Path components as stored in the torrent, relative to the download (save) directory, i.e.
+   * **including the torrent name**: `[name]` for a single-file torrent, `[name, ...path]` for a
+   * multi-file torrent, where `path` is the file's v1 `path` list or its place in the v2 `file
+   * tree` (so multi-file paths always have at least two components and `path[0] === name`).
+   * For a v2-only single-file torrent it is `[key]`, the file tree's only key; a hybrid's v1
+   * and v2 views must agree on it. Pad files without a path get `[name, '.pad', String(length)]`.
+   * This is the path {@link verifyTorrent} joins onto its `root` (a client's save path).
+   * Not safe to join onto a directory as is: use {@link sanitizePath}.
    */
   path: string[];
   /** Length in bytes. */
@@ -32,7 +37,11 @@ export interface TorrentFile {
   hidden: boolean;
   /** BEP 47 symlink (`l`); the target is in {@link TorrentFile.symlinkPath}. */
   symlink: boolean;
-  /** BEP 47 `symlink path` components, relative to the torrent root, when `symlink` is set. */
+  /**
+   * BEP 47 `symlink path` components as stored, when `symlink` is set: the link target relative
+   * to the torrent's root directory, so unlike {@link TorrentFile.path} it does **not** start
+   * with the torrent name (`['a', 'b']` points at the file whose `path` is `[name, 'a', 'b']`).
+   */
   symlinkPath?: string[];
   /** BEP 52 `pieces root` (32-byte SHA-256 merkle root) of a non-empty file in a v2/hybrid torrent. */
   piecesRoot?: Uint8Array;
@@ -154,7 +163,7 @@ export interface TorrentFileInput {
   hidden?: boolean;
   /** BEP 47 symlink; give `symlinkPath` too. */
   symlink?: boolean;
-  /** BEP 47 `symlink path` components. */
+  /** BEP 47 `symlink path` components, as {@link TorrentFile.symlinkPath}: below the torrent name. */
   symlinkPath?: ReadonlyArray<string>;
   /** BEP 52 `pieces root` (32 bytes) of a non-empty file, for v2 and hybrid. */
   piecesRoot?: Uint8Array;
