@@ -1,15 +1,18 @@
-// Hashes one filled chunk buffer: SHA-1 per v1 piece and, for v2, the SHA-256 subtree root of every
-// piece (16 KiB leaves, zero-padded). Pure: the same function runs in workers and in-thread.
-import type { Digests } from './digest.ts';
-import { blocksRoot, HASH_SIZE } from './merkle.ts';
+// Hashes one chunk: SHA-1 per v1 piece and, for v2, the SHA-256 subtree root of every piece
+// (16 KiB leaves, zero-padded). The chunk is pulled through a small window (128 KiB): each slice
+// is read and hashed at once while it is still in the CPU cache. Reading a whole 4 MiB chunk first
+// and hashing it after costs about three times the kernel copy time and a second trip to memory.
+// Pure: the bytes come from a callback, so the same code runs in workers, in-thread and in tests.
+import type { Digests, HashStream } from './digest.ts';
+import { BLOCK_SIZE, HASH_SIZE, merkleRoot } from './merkle.ts';
 
-/** What to hash in a chunk buffer (a structured-clone-friendly subset of {@link Chunk}). */
+/** What to hash in a chunk (a structured-clone-friendly subset of {@link Chunk}). */
 export interface ChunkWork {
-  /** Bytes of the buffer in use. */
+  /** Bytes of piece space in the chunk. */
   length: number;
   /** v1 piece length, or 0 to skip v1 hashing. */
   pieceLength: number;
-  /** v2 pieces as flat triples `[at, length, width, ...]`. */
+  /** v2 pieces as flat triples `[at, length, width, ...]`, in increasing `at`. */
   tree: number[];
 }
 
@@ -19,26 +22,84 @@ export interface ChunkHashes {
   roots: Uint8Array;
 }
 
-/** Hash a chunk buffer; `scratch` is reused across calls (any size; grown when too small). */
-export function hashChunk(digests: Digests, buf: Uint8Array, work: ChunkWork, scratch?: { leaves: Uint8Array }): ChunkHashes {
-  const { length, pieceLength, tree } = work;
-  let sha1 = new Uint8Array(0);
-  if (pieceLength > 0) {
-    const pieces = Math.ceil(length / pieceLength);
-    sha1 = new Uint8Array(pieces * 20);
-    for (let p = 0; p < pieces; p++) {
-      const start = p * pieceLength;
-      sha1.set(digests.sha1(buf.subarray(start, Math.min(start + pieceLength, length))), p * 20);
+/** Fills `into` with the chunk's bytes `[from, from + into.length)`. */
+export type ChunkSource = (into: Uint8Array, from: number) => void;
+
+/** Reusable buffers for {@link hashChunkFrom} (one per thread). */
+export interface HashScratch {
+  window: Uint8Array;
+  leaves: Uint8Array;
+}
+
+/** Default window: a multiple of the 16 KiB block, small enough to stay in L2 cache. */
+export const WINDOW_SIZE = 128 * 1024;
+
+/** Scratch buffers with the default window size. */
+export function hashScratch(windowSize = WINDOW_SIZE): HashScratch {
+  if (windowSize % BLOCK_SIZE !== 0 || windowSize <= 0) throw new RangeError('window size must be a multiple of 16 KiB');
+  return { window: new Uint8Array(windowSize), leaves: new Uint8Array(0) };
+}
+
+/** Hash a chunk whose bytes come from `source`, one window at a time. */
+export function hashChunkFrom(digests: Digests, work: ChunkWork, source: ChunkSource, scratch: HashScratch): ChunkHashes {
+  const { length, pieceLength: pl, tree } = work;
+  const pieces = pl > 0 ? Math.ceil(length / pl) : 0;
+  const sha1 = new Uint8Array(pieces * 20);
+  const roots = new Uint8Array((tree.length / 3) * HASH_SIZE);
+  const W = scratch.window.length;
+  let stream: HashStream | undefined;
+  let t = 0; // next v2 piece (index into tree triples / 3)
+  let leaf = 0; // leaves done in that piece
+  for (let from = 0; from < length; from += W) {
+    const to = Math.min(from + W, length);
+    const view = scratch.window.subarray(0, to - from);
+    source(view, from);
+    // v1: whole pieces inside the window in one call; pieces crossing windows incrementally.
+    for (let pos = from; pl > 0 && pos < to;) {
+      const p = Math.floor(pos / pl);
+      const pieceStart = p * pl;
+      const pieceEnd = Math.min(pieceStart + pl, length);
+      const end = Math.min(pieceEnd, to);
+      const slice = view.subarray(pos - from, end - from);
+      if (pos === pieceStart && end === pieceEnd) sha1.set(digests.sha1(slice), p * 20);
+      else {
+        stream ??= digests.sha1Stream();
+        stream.update(slice);
+        if (end === pieceEnd) {
+          sha1.set(stream.digest(), p * 20);
+          stream = undefined;
+        }
+      }
+      pos = end;
+    }
+    // v2: leaves of the pieces in this window. Pieces start on 16 KiB boundaries and the window
+    // is a multiple of 16 KiB, so no block straddles two windows.
+    while (t * 3 < tree.length) {
+      const at = tree[t * 3]!, len = tree[t * 3 + 1]!, width = tree[t * 3 + 2]!;
+      if (at >= to) break;
+      if (scratch.leaves.length < width * HASH_SIZE) {
+        const grown = new Uint8Array(width * HASH_SIZE);
+        grown.set(scratch.leaves.subarray(0, leaf * HASH_SIZE));
+        scratch.leaves = grown;
+      }
+      const end = at + len;
+      let b = at + leaf * BLOCK_SIZE;
+      for (; b < end && b < to; b += BLOCK_SIZE, leaf++) {
+        const blockEnd = Math.min(b + BLOCK_SIZE, end);
+        scratch.leaves.set(digests.sha256(view.subarray(b - from, blockEnd - from)), leaf * HASH_SIZE);
+      }
+      if (b < end) break; // piece continues in the next window
+      roots.set(merkleRoot(digests, scratch.leaves.subarray(0, leaf * HASH_SIZE), width), t * HASH_SIZE);
+      t++;
+      leaf = 0;
     }
   }
-  const roots = new Uint8Array((tree.length / 3) * HASH_SIZE);
-  const box = scratch ?? { leaves: new Uint8Array(0) };
-  for (let i = 0, t = 0; t < tree.length; i++, t += 3) {
-    const at = tree[t]!, len = tree[t + 1]!, width = tree[t + 2]!;
-    if (box.leaves.length < width * HASH_SIZE) box.leaves = new Uint8Array(width * HASH_SIZE);
-    roots.set(blocksRoot(digests, buf.subarray(at, at + len), width, box.leaves), i * HASH_SIZE);
-  }
   return { sha1, roots };
+}
+
+/** Hash a chunk that is already in memory. */
+export function hashChunk(digests: Digests, buf: Uint8Array, work: ChunkWork, scratch: HashScratch = hashScratch()): ChunkHashes {
+  return hashChunkFrom(digests, work, (into, from) => into.set(buf.subarray(from, from + into.length)), scratch);
 }
 
 /** The worker-facing description of a chunk. */

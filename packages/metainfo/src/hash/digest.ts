@@ -11,11 +11,19 @@ export interface Digests {
   readonly kind: 'native' | 'noble';
   sha1(data: Uint8Array): Uint8Array;
   sha256(data: Uint8Array): Uint8Array;
+  /** Incremental SHA-1, for pieces hashed in several slices. */
+  sha1Stream(): HashStream;
+}
+
+/** An incremental hash: `update` any number of times, then `digest` once. */
+export interface HashStream {
+  update(data: Uint8Array): unknown;
+  digest(): Uint8Array;
 }
 
 interface NodeCrypto {
   hash?: (algorithm: string, data: Uint8Array, encoding: 'buffer') => Uint8Array;
-  createHash(algorithm: string): { update(data: Uint8Array): { digest(): Uint8Array } };
+  createHash(algorithm: string): { update(data: Uint8Array): unknown; digest(): Uint8Array };
 }
 
 /** Pure-JS digests; used where no native implementation exists, and to cross-check the native one. */
@@ -23,6 +31,7 @@ export const nobleDigests: Digests = {
   kind: 'noble',
   sha1: (data) => nobleSha1(data),
   sha256: (data) => nobleSha256(data),
+  sha1Stream: () => nobleSha1.create(),
 };
 
 let cached: Digests | undefined;
@@ -41,6 +50,8 @@ function findNative(): Digests | undefined {
     return undefined;
   }
   if (!crypto || typeof crypto.createHash !== 'function') return undefined;
+  const create = crypto.createHash;
+  const sha1Stream = (): HashStream => create('sha1');
   const oneShot = crypto.hash;
   if (typeof oneShot === 'function') {
     // `crypto.hash` (Node >= 20.12) skips the Hash object: measurably faster for 16 KiB blocks.
@@ -48,12 +59,18 @@ function findNative(): Digests | undefined {
       kind: 'native',
       sha1: (data) => oneShot('sha1', data, 'buffer'),
       sha256: (data) => oneShot('sha256', data, 'buffer'),
+      sha1Stream,
     };
   }
-  const create = crypto.createHash;
+  const digestOf = (algorithm: string, data: Uint8Array): Uint8Array => {
+    const h = create(algorithm);
+    h.update(data);
+    return h.digest();
+  };
   return {
     kind: 'native',
-    sha1: (data) => create('sha1').update(data).digest(),
-    sha256: (data) => create('sha256').update(data).digest(),
+    sha1: (data) => digestOf('sha1', data),
+    sha256: (data) => digestOf('sha256', data),
+    sha1Stream,
   };
 }

@@ -117,21 +117,21 @@ type LocalHasher = (job: Omit<JobMessage, 'id'>) => ResultMessage;
 
 /** Reads and hashes a job on this thread, exactly as a worker would. */
 async function localHasher(): Promise<LocalHasher> {
-  const [{ fillChunk, ReadFailure }, { hashChunk }, digest] = await Promise.all([
+  const [{ SegmentReader, ReadFailure }, { hashChunkFrom, hashScratch }, digest] = await Promise.all([
     import('./read-node.ts'), import('./chunk-hash.ts'), import('./digest.ts'),
   ]);
-  let buf = new Uint8Array(0);
-  const scratch = { leaves: new Uint8Array(0) };
+  const scratch = hashScratch();
   return (job) => {
-    if (buf.length < job.work.length) buf = new Uint8Array(job.work.length);
+    const reader = new SegmentReader(job.segments, job.paths, job.lenient);
     try {
-      const problems = fillChunk(buf, job.work.length, job.segments, job.paths, job.lenient);
       const digests = job.noble ? digest.nobleDigests : digest.defaultDigests();
-      const { sha1, roots } = hashChunk(digests, buf.subarray(0, job.work.length), job.work, scratch);
-      return { id: 0, ok: true, sha1, roots, problems };
+      const { sha1, roots } = hashChunkFrom(digests, job.work, (into, from) => reader.read(into, from), scratch);
+      return { id: 0, ok: true, sha1, roots, problems: reader.problems };
     } catch (err) {
       if (!(err instanceof ReadFailure)) throw err;
       return { id: 0, ok: false, code: err.code, message: err.message, path: err.path };
+    } finally {
+      reader.close();
     }
   };
 }

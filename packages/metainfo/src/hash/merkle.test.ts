@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashChunk } from './chunk-hash.ts';
+import { hashChunk, hashScratch } from './chunk-hash.ts';
 import { defaultDigests, nobleDigests } from './digest.ts';
 import { blocksRoot, merkleRoot, nextPow2, padRoot, rootFromPieceLayer } from './merkle.ts';
 import { hex, pseudoRandomBytes, referenceLayer, referencePieces, referenceRoot } from './test-files.ts';
@@ -63,6 +63,20 @@ describe('hashChunk', () => {
     expect(hex(a.roots)).toBe(hex(b.roots));
     expect(hex(a.roots)).toBe(hex(referenceLayer(buf, pl)));
   });
+  it('gives the same hashes whatever the window, for pieces that span several windows', () => {
+    const pl = 65536;
+    const buf = pseudoRandomBytes(2 * pl + 20000, 5);
+    const work = { length: buf.length, pieceLength: pl, tree: [0, pl, 4, pl, pl, 4, 2 * pl, 20000, 2] };
+    const expected = { sha1: hex(referencePieces(buf, pl)), roots: hex(referenceLayer(buf.subarray(0, 2 * pl), pl)) + hex(referenceRoot(buf.subarray(2 * pl))) };
+    for (const w of [16384, 32768, 49152, 131072, 1 << 20]) {
+      const r = hashChunk(defaultDigests(), buf, work, hashScratch(w));
+      expect({ sha1: hex(r.sha1), roots: hex(r.roots) }).toEqual(expected);
+    }
+    const odd = hashChunk(nobleDigests, buf, { length: buf.length, pieceLength: 50000, tree: [] }, hashScratch(16384));
+    expect(hex(odd.sha1)).toBe(hex(referencePieces(buf, 50000)));
+    expect(() => hashScratch(1000)).toThrow(RangeError);
+  });
+
   it('skips v1 when the piece length is 0', () => {
     const buf = pseudoRandomBytes(20000, 1);
     const r = hashChunk(defaultDigests(), buf, { length: buf.length, pieceLength: 0, tree: [0, 20000, 2] });

@@ -1,12 +1,13 @@
-// File-reading adapter (node:fs) for the hasher: copies a chunk's segments into its buffer with
-// positional reads and zero-fills the gaps (BEP 47 pad bytes). Synchronous on purpose: it runs in a
-// worker thread, where blocking costs nothing and saves a promise per read.
+// File-reading adapter (node:fs) for the hasher: serves a chunk's bytes window by window from its
+// segments with positional reads, zero-filling the gaps (BEP 47 pad bytes). Synchronous on
+// purpose: it runs in worker threads, where blocking costs nothing and saves a promise per read.
+// The open file is kept across windows and closed when the chunk is done.
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Segment } from './layout.ts';
 
 /** A read that failed or came up short, reported instead of thrown in lenient (verify) mode. */
 export interface ReadProblem {
-  /** Range in the chunk buffer that holds no file data (left as zeros). */
+  /** Range in the chunk that holds no file data (left as zeros). */
   at: number;
   length: number;
   code: string;
@@ -23,47 +24,86 @@ export class ReadFailure extends Error {
   }
 }
 
-/**
- * Fill `buf[0, length)` from the segments: `paths[i]` is the file of `segments[i]` (`''`: zeros). Strict mode throws
- * a {@link ReadFailure} on a missing or short file; lenient mode zero-fills and reports.
- */
-export function fillChunk(buf: Uint8Array, length: number, segments: readonly Segment[], paths: readonly string[], lenient: boolean): ReadProblem[] {
-  const problems: ReadProblem[] = [];
-  let cursor = 0;
-  for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i]!;
-    if (seg.at > cursor) buf.fill(0, cursor, seg.at);
-    const path = paths[i]!;
+/** Reads one chunk's segments; `paths[i]` is the file of `segments[i]` (`''`: zeros). */
+export class SegmentReader {
+  readonly problems: ReadProblem[] = [];
+  #segments: readonly Segment[];
+  #paths: readonly string[];
+  #lenient: boolean;
+  #next = 0;
+  #path = '';
+  #fd = -1;
+  #openError = '';
+
+  constructor(segments: readonly Segment[], paths: readonly string[], lenient: boolean) {
+    this.#segments = segments;
+    this.#paths = paths;
+    this.#lenient = lenient;
+  }
+
+  /** Fill `into` with the chunk's bytes `[from, from + into.length)`. */
+  read(into: Uint8Array, from: number): void {
+    const to = from + into.length;
+    let cursor = from;
+    for (let i = this.#next; i < this.#segments.length; i++) {
+      const seg = this.#segments[i]!;
+      if (seg.at >= to) break;
+      const segEnd = seg.at + seg.length;
+      if (segEnd <= from) continue;
+      const start = Math.max(seg.at, from);
+      const end = Math.min(segEnd, to);
+      if (start > cursor) into.fill(0, cursor - from, start - from);
+      this.#copy(seg, this.#paths[i]!, into, start - from, start - seg.at + seg.position, end - start);
+      cursor = end;
+      if (segEnd <= to) this.#next = i + 1;
+    }
+    if (to > cursor) into.fill(0, cursor - from, to - from);
+  }
+
+  /** Close the open file. */
+  close(): void {
+    if (this.#fd >= 0) closeSync(this.#fd);
+    this.#fd = -1;
+    this.#path = '';
+  }
+
+  #copy(seg: Segment, path: string, into: Uint8Array, at: number, position: number, length: number): void {
     if (path === '') {
       // A BEP 47 pad file when verifying: its bytes are zeros by definition.
-      buf.fill(0, seg.at, seg.at + seg.length);
-      cursor = seg.at + seg.length;
-      continue;
+      into.fill(0, at, at + length);
+      return;
+    }
+    if (path !== this.#path) {
+      this.close();
+      this.#path = path;
+      this.#openError = '';
+      try {
+        this.#fd = openSync(path, 'r');
+      } catch (err) {
+        this.#openError = (err as { code?: string }).code === 'ENOENT' ? 'FILE_MISSING' : 'FILE_UNREADABLE';
+        if (!this.#lenient) throw new ReadFailure(this.#openError, path, `${path}: ${(err as Error).message}`);
+      }
     }
     let done = 0;
-    let code = '';
-    let fd = -1;
-    try {
-      fd = openSync(path, 'r');
-      while (done < seg.length) {
-        const n = readSync(fd, buf, seg.at + done, seg.length - done, seg.position + done);
-        if (n === 0) break;
-        done += n;
+    let code = this.#openError;
+    if (!code) {
+      try {
+        while (done < length) {
+          const n = readSync(this.#fd, into, at + done, length - done, position + done);
+          if (n === 0) break;
+          done += n;
+        }
+        if (done < length) code = 'FILE_TRUNCATED';
+      } catch (err) {
+        code = 'FILE_UNREADABLE';
+        if (!this.#lenient) throw new ReadFailure(code, path, `${path}: ${(err as Error).message}`);
       }
-      if (done < seg.length) code = 'FILE_TRUNCATED';
-    } catch (err) {
-      code = (err as { code?: string }).code === 'ENOENT' ? 'FILE_MISSING' : 'FILE_UNREADABLE';
-      if (!lenient) throw new ReadFailure(code, path, `${path}: ${(err as Error).message}`);
-    } finally {
-      if (fd >= 0) closeSync(fd);
     }
     if (code) {
-      if (!lenient) throw new ReadFailure(code, path, `${path}: shorter than expected (changed while hashing?)`);
-      buf.fill(0, seg.at + done, seg.at + seg.length);
-      problems.push({ at: seg.at + done, length: seg.length - done, code });
+      if (!this.#lenient) throw new ReadFailure(code, path, `${path}: shorter than expected (changed while hashing?)`);
+      into.fill(0, at + done, at + length);
+      // `at` is relative to the window; report chunk offsets.
+      this.problems.push({ at: seg.at + (position - seg.position) + done, length: length - done, code });
     }
-    cursor = seg.at + seg.length;
   }
-  if (length > cursor) buf.fill(0, cursor, length);
-  return problems;
 }

@@ -1,27 +1,29 @@
-// Hashing worker entry (node:worker_threads; Deno and Bun run it too). Each worker owns one chunk
-// buffer, reused for every job, so memory stays at (threads x chunk size) whatever the input size.
+// Hashing worker entry (node:worker_threads; Deno and Bun run it too). Each worker owns one small
+// window buffer, reused for every job, so memory stays flat whatever the input size.
 import { parentPort } from 'node:worker_threads';
-import { hashChunk } from './chunk-hash.ts';
+import { hashChunkFrom, hashScratch } from './chunk-hash.ts';
 import { defaultDigests, nobleDigests } from './digest.ts';
-import { fillChunk, ReadFailure } from './read-node.ts';
+import { ReadFailure, SegmentReader } from './read-node.ts';
 import type { JobMessage, ResultMessage } from './worker-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('hash worker: not started as a worker thread');
 
-let buf = new Uint8Array(0);
-const scratch = { leaves: new Uint8Array(0) };
+const scratch = hashScratch();
 
 port.on('message', (job: JobMessage) => {
   let reply: ResultMessage;
   const transfer: ArrayBuffer[] = [];
   try {
-    if (buf.length < job.work.length) buf = new Uint8Array(job.work.length);
-    const problems = fillChunk(buf, job.work.length, job.segments, job.paths, job.lenient);
-    const digests = job.noble ? nobleDigests : defaultDigests();
-    const { sha1, roots } = hashChunk(digests, buf.subarray(0, job.work.length), job.work, scratch);
-    transfer.push(sha1.buffer as ArrayBuffer, roots.buffer as ArrayBuffer);
-    reply = { id: job.id, ok: true, sha1, roots, problems };
+    const reader = new SegmentReader(job.segments, job.paths, job.lenient);
+    try {
+      const digests = job.noble ? nobleDigests : defaultDigests();
+      const { sha1, roots } = hashChunkFrom(digests, job.work, (into, from) => reader.read(into, from), scratch);
+      transfer.push(sha1.buffer as ArrayBuffer, roots.buffer as ArrayBuffer);
+      reply = { id: job.id, ok: true, sha1, roots, problems: reader.problems };
+    } finally {
+      reader.close();
+    }
   } catch (err) {
     reply = err instanceof ReadFailure
       ? { id: job.id, ok: false, code: err.code, message: err.message, path: err.path }
