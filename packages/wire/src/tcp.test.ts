@@ -97,15 +97,15 @@ describe('TCP transport', () => {
     await waitFor(() => total > 0);
   });
 
-  it('runs two PeerSessions over loopback: metadata-free download of every block', async () => {
-    const torrent = { pieceCount: 8, pieceLength: 65536, totalLength: 8 * 65536 - 5000 };
+  for (const readBufferSize of [undefined, 70_000, 0]) it(`runs two PeerSessions over loopback: every block arrives intact (readBufferSize ${readBufferSize})`, async () => {
+    const torrent = { pieceCount: 64, pieceLength: 65536, totalLength: 64 * 65536 - 5000 };
     const data = pattern(torrent.totalLength, 11);
     const block = 16384;
     let seedDone: Promise<void> | undefined;
     listener = await listen({ port: 0 }, (c) => {
       conns.push(c);
       const seeder: PeerSession = new PeerSession({
-        infoHash, peerId: pattern(20, 2), torrent, pieces: Bitfield.full(8),
+        infoHash, peerId: pattern(20, 2), torrent, pieces: Bitfield.full(64),
         onSend: (d) => c.write(d),
         onEvent: (e) => {
           if (e.type === 'interested') seeder.unchoke();
@@ -117,13 +117,14 @@ describe('TCP transport', () => {
       });
       seedDone = runSession(c, seeder);
     });
-    const conn = await connect({ host: '127.0.0.1', port: listener.port });
+    const conn = await connect({ host: '127.0.0.1', port: listener.port, readBufferSize });
     conns.push(conn);
     const got = new Uint8Array(torrent.totalLength);
+    const views: [number, Uint8Array][] = [];
     let bytes = 0;
     const events: string[] = [];
     const leecher: PeerSession = new PeerSession({
-      infoHash, peerId: pattern(20, 1), torrent, pieces: new Bitfield(8),
+      infoHash, peerId: pattern(20, 1), torrent, pieces: new Bitfield(64),
       onSend: (d) => conn.write(d),
       onEvent: (e: SessionEvent) => {
         events.push(e.type);
@@ -135,7 +136,8 @@ describe('TCP transport', () => {
           }
         }
         if (e.type === 'block') {
-          got.set(e.block, e.index * torrent.pieceLength + e.begin);
+          // Keep the views, not copies: they must stay intact after later reads (no buffer reuse).
+          views.push([e.index * torrent.pieceLength + e.begin, e.block]);
           bytes += e.block.length;
           if (bytes === torrent.totalLength) leecher.close();
         }
@@ -145,6 +147,7 @@ describe('TCP transport', () => {
     await done;
     await seedDone;
     expect(bytes).toBe(torrent.totalLength);
+    for (const [at, view] of views) got.set(view, at);
     expect(equalBytes(got, data)).toBe(true);
     expect(events.slice(0, 3)).toEqual(['handshake', 'bitfield', 'extended-handshake']);
   });
