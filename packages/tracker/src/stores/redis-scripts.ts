@@ -28,8 +28,8 @@ end
  * ARGV: infoHashHex, peerId, keyDigest(4 bytes), addr(6|18 bytes), seeder(0|1), event, numwant,
  *       now, expiresAt, keyTtlMs, maxSwarms, maxPeersPerSwarm, withPeerIds(0|1), and two random
  *       numbers in [0, 1) from the caller (sampling offsets; Lua's own PRNG is not to be relied on).
- * Returns {complete, incomplete, downloaded, peers4, peers6, ids4, ids6}, or an error reply
- * whose message is a TRACKER_ code.
+ * Returns {complete, incomplete, downloaded, {member...}} where each member is a compact address
+ * (6 or 18 bytes) followed by the 20-byte peer id, or an error reply whose message is a TRACKER_ code.
  */
 export const announceScript = new RedisScript(`${common}
 local P, S, L, D, IDX, ST = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
@@ -109,7 +109,7 @@ if nS + nL == 0 then
   redis.call('DEL', P, S, L)
   redis.call('ZREM', IDX, ih)
   if done > 0 then redis.call('PEXPIRE', D, keyTtl) end
-  return {0, 0, done, '', '', '', ''}
+  return {0, 0, done, {}}
 end
 redis.call('PEXPIRE', P, keyTtl); redis.call('PEXPIRE', S, keyTtl); redis.call('PEXPIRE', L, keyTtl)
 if done > 0 then redis.call('PEXPIRE', D, keyTtl) end
@@ -155,18 +155,9 @@ if numwant > 0 and (event ~= 'stopped' or stranger) then
   take(L, wantL, rand2)
 end
 
-local p4, p6, i4, i6 = {}, {}, {}, {}
-for i = 1, #ids do
-  local m = ids[i]
-  if #m == 26 then
-    p4[#p4 + 1] = string.sub(m, 1, 6)
-    if withIds then i4[#i4 + 1] = string.sub(m, 7) end
-  else
-    p6[#p6 + 1] = string.sub(m, 1, 18)
-    if withIds then i6[#i6 + 1] = string.sub(m, 19) end
-  end
-end
-return {nS, nL, done, table.concat(p4), table.concat(p6), table.concat(i4), table.concat(i6)}
+-- The sampled members go back as they are (address .. peer id); the tracker process splits them,
+-- so this single-threaded server does no per-peer string work.
+return {nS, nL, done, ids}
 `);
 
 /**

@@ -43,10 +43,6 @@ function toHex(bytes: Uint8Array): string {
 
 const empty = new Uint8Array(0);
 
-function bytesOf(r: RedisReply | undefined): Uint8Array {
-  return r instanceof Uint8Array ? r : empty;
-}
-
 function num(r: RedisReply | undefined): number {
   if (typeof r === 'number') return r;
   if (r instanceof Uint8Array || typeof r === 'string') {
@@ -108,16 +104,28 @@ export class RedisSwarmStore implements SwarmStore {
       throw trackerCodeOf(e);
     }
     if (!Array.isArray(reply)) throw new TrackerError('REDIS_PROTOCOL', 'announce script returned a non-array');
-    const out: StoreAnnounceResult = {
-      complete: num(reply[0]),
-      incomplete: num(reply[1]),
-      downloaded: num(reply[2]),
-      peers4: bytesOf(reply[3]),
-      peers6: bytesOf(reply[4]),
-    };
+    const members = Array.isArray(reply[3]) ? reply[3] : [];
+    let n4 = 0, n6 = 0;
+    for (const m of members) if (m instanceof Uint8Array) { if (m.length === 26) n4++; else if (m.length === 38) n6++; }
+    const peers4 = new Uint8Array(n4 * 6), peers6 = new Uint8Array(n6 * 18);
+    const ids4 = req.withPeerIds ? new Uint8Array(n4 * 20) : empty, ids6 = req.withPeerIds ? new Uint8Array(n6 * 20) : empty;
+    let i4 = 0, i6 = 0;
+    for (const m of members) {
+      if (!(m instanceof Uint8Array)) continue;
+      if (m.length === 26) {
+        peers4.set(m.subarray(0, 6), i4 * 6);
+        if (req.withPeerIds) ids4.set(m.subarray(6), i4 * 20);
+        i4++;
+      } else if (m.length === 38) {
+        peers6.set(m.subarray(0, 18), i6 * 18);
+        if (req.withPeerIds) ids6.set(m.subarray(18), i6 * 20);
+        i6++;
+      }
+    }
+    const out: StoreAnnounceResult = { complete: num(reply[0]), incomplete: num(reply[1]), downloaded: num(reply[2]), peers4, peers6 };
     if (req.withPeerIds) {
-      out.peerIds4 = bytesOf(reply[5]);
-      out.peerIds6 = bytesOf(reply[6]);
+      out.peerIds4 = ids4;
+      out.peerIds6 = ids6;
     }
     return out;
   }
