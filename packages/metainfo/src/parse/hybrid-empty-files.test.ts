@@ -127,6 +127,10 @@ describe('hybrid torrents with empty files', () => {
       'a symlink pointing elsewhere in v1': edited(sym, (_, files) => {
         files[2]!['symlink path'] = [text('c.bin')];
       }),
+      'a v1 tail pad file a whole piece longer': edited(lt, (_, files) => {
+        files[4]!['length'] = 12768 + 16384;
+        files[4]!['path'] = [text('.pad'), text(String(12768 + 16384))];
+      }),
     };
     for (const [what, bytes] of Object.entries(cases)) expect(codeOf(bytes), what).toBe('METAINFO_INCONSISTENT_FILES');
   });

@@ -110,7 +110,14 @@ export function parseTorrent(bytes: Uint8Array, opts: ParseOptions = {}): Parsed
 
   const v1Total = v1Files === undefined ? 0 : layoutV1(v1Files);
   const v2Total = v2Files === undefined ? 0 : layoutV2(v2Files, pieceLength);
-  if (v1Files !== undefined && v2Files !== undefined) reconcileHybrid(v1Files, v2Files);
+  if (v1Files !== undefined && v2Files !== undefined) {
+    reconcileHybrid(v1Files, v2Files);
+    // One `pieces` list serves both views, so trailing pad or empty files in the v1 list may
+    // round its size up to the same piece count but never add a piece.
+    if (Math.ceil(v1Total / pieceLength) !== Math.ceil(v2Total / pieceLength)) {
+      throw new MetainfoError('METAINFO_INCONSISTENT_FILES', `the v1 file list spans ${v1Total} bytes, the v2 file tree ${v2Total}`);
+    }
+  }
   const spaceSize = v2Files !== undefined ? v2Total : v1Total;
 
   const maxPieces = opts.maxPieces ?? DEFAULT_MAX_PIECES;
