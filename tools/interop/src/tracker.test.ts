@@ -59,7 +59,7 @@ interface Counts { complete: number; incomplete: number; downloaded: number }
 async function scrapeHttp(infoHash: Uint8Array): Promise<Counts> {
   const q = Array.from(infoHash, (b) => `%${b.toString(16).padStart(2, '0')}`).join('');
   const res = await fetch(`http://127.0.0.1:${tracker.port}/scrape?info_hash=${q}`);
-  const body = decode(new Uint8Array(await res.arrayBuffer())) as { files: Record<string, Counts> };
+  const body = decode(new Uint8Array(await res.arrayBuffer())) as unknown as { files: Record<string, Counts> };
   const rows = Object.values(body.files);
   expect(rows.length).toBe(1);
   return { complete: Number(rows[0]!.complete), incomplete: Number(rows[0]!.incomplete), downloaded: Number(rows[0]!.downloaded) };
