@@ -7,7 +7,7 @@
 //  3. random 16 KiB block writes across a 1 GiB layout through Storage + FileStore, in MB/s, next to
 //     plain node:fs positional writes of the same blocks in the same order.
 import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,6 +96,33 @@ try {
     return { out, s: (performance.now() - s) / 1000 };
   };
 
+  // What bounds any read + hash verifier: one thread's page-cache read rate against its SHA-1 rate.
+  // Every byte must be copied out of the page cache (node:fs has no mmap) and then hashed, on the
+  // same two cores, so verify can reach at most 1 / (1 + sha1/read) of the pure-hashing limit.
+  const readBound = () => {
+    const probe = new Uint8Array(16 * 1024 * 1024);
+    const f = layout.files.reduce((a, b) => (b.length > a.length ? b : a));
+    const fd = openSync(join(dir, ...f.path), 'r');
+    let t = performance.now();
+    let n = 0;
+    while (performance.now() - t < 1000) {
+      for (let at = 0; at + probe.length <= f.length && n < 64; at += probe.length, n++) readSync(fd, probe, 0, probe.length, at);
+      if (n >= 64) break;
+    }
+    const read = (n * probe.length) / ((performance.now() - t) / 1000);
+    closeSync(fd);
+    t = performance.now();
+    let h = 0;
+    while (performance.now() - t < 500) {
+      for (let at = 0; at < probe.length; at += PIECE) createHash('sha1').update(probe.subarray(at, at + PIECE)).digest();
+      h += probe.length;
+    }
+    const sha = h / ((performance.now() - t) / 1000);
+    return { read, sha, bound: 1 / (1 + sha / read) };
+  };
+  const rb = readBound();
+  console.log(`one thread: page-cache reads ${(rb.read / 1e9).toFixed(2)} GB/s, SHA-1 ${(rb.sha / 1e9).toFixed(2)} GB/s -> read+hash bound ${rb.bound.toFixed(2)}x of the hashing limit`);
+
   // --- 2. verify ---
   const store = new FileStore(layout, { root: dir, readOnly: true });
   let bestLimit = 0;
@@ -129,9 +156,11 @@ try {
     let bytes = 0;
     const t0 = performance.now();
     const deadline = t0 + WRITE_SECONDS * 1000;
+    // Cycles through the shuffled blocks until the time is up, so each writer gets the same steady
+    // state (the first pass allocates page-cache pages, later passes overwrite them).
     const lane = async () => {
-      while (next < blocks.length && performance.now() < deadline) {
-        const at = blocks[next++];
+      while (performance.now() < deadline) {
+        const at = blocks[next++ % blocks.length];
         const p = Math.floor(at / PIECE);
         const len = Math.min(BLOCK, layout.pieceSize(p) - (at - p * PIECE));
         await writeOne(p, at - p * PIECE, data.subarray(0, len));
@@ -183,12 +212,12 @@ try {
     ['verify() generic (Web Crypto, in-process reads)', (bestGeneric / 1e9).toFixed(2), (bestGeneric / bestLimit).toFixed(2)],
   ]));
   console.log('');
-  console.log(`random 16 KiB writes, ${INFLIGHT} in flight, up to ${WRITE_SECONDS} s over a ${(TOTAL / 1024 ** 3).toFixed(2)} GiB layout (page cache; fsync timed separately)`);
+  console.log(`random 16 KiB writes, ${INFLIGHT} in flight, ${WRITE_SECONDS} s over a ${(TOTAL / 1024 ** 3).toFixed(2)} GiB layout (page cache; fsync timed separately)`);
   console.log(table(['writer', 'MB/s', 'MiB written', 'fsync s', 'x node:fs'], [
     ['Storage + FileStore', ours.mbps.toFixed(0), (ours.bytes / 1024 ** 2).toFixed(0), ours.flushS.toFixed(2), (ours.mbps / plain.mbps).toFixed(2)],
     ['node:fs positional (anchor)', plain.mbps.toFixed(0), (plain.bytes / 1024 ** 2).toFixed(0), plain.flushS.toFixed(2), '1.00'],
   ]));
-  console.log(`\nverify / SHA-1 limit = ${(bestVerify / bestLimit).toFixed(2)}x (target >= 0.9x)`);
+  console.log(`\nverify / SHA-1 limit = ${(bestVerify / bestLimit).toFixed(2)}x (target >= 0.9x; read+hash bound here ${rb.bound.toFixed(2)}x)`);
 } finally {
   cleanup();
 }

@@ -105,7 +105,7 @@ export class FileStore implements Store {
 
   async read(file: number, position: number, target: Uint8Array): Promise<number> {
     this.#check();
-    const path = await this.#resolve(file, false);
+    const path = this.#paths.get(file) ?? (await this.#resolve(file, false));
     let have = 0;
     if (path !== undefined) {
       have = await this.#handles.use(file, async (h) => {
@@ -129,7 +129,8 @@ export class FileStore implements Store {
     if (position < 0 || position + data.length > f.length) {
       throw new StorageError('STORAGE_BLOCK_OUT_OF_RANGE', `write ${position}+${data.length} outside file ${file} of ${f.length} bytes`);
     }
-    await this.#resolve(file, true);
+    // The checked path is cached after the first write; skip the async lookup on the hot path.
+    if (!this.#paths.has(file)) await this.#resolve(file, true);
     this.#dirty.add(file);
     await this.#handles.use(file, async (h) => {
       let n = 0;
