@@ -16,6 +16,8 @@ import { verify, type ExpectedHashes, type VerifyOptions } from './verify.ts';
 export interface VerifyFilesOptions {
   /** Hash worker threads. Default: one per core. */
   threads?: number;
+  /** Bytes each worker reads and hashes per job (whole pieces). Default: metainfo's (4 MiB). */
+  chunkSize?: number;
   /** Pieces to check (default all); others keep their value in `into`. Small sets are hashed in-thread. */
   pieces?: Iterable<number>;
   into?: Bitfield;
@@ -63,6 +65,7 @@ export async function verifyFiles(layout: Layout, store: FileStore, hashes: Uint
     {
       resolvePath: (_f, i) => paths[i]!,
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: (p) => options.onProgress?.(p.pieces, p.totalPieces),
     },
