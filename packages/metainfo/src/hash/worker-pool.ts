@@ -1,5 +1,6 @@
-// A fixed set of hashing workers with a bounded number of jobs in flight per worker. Two per worker
-// means the next chunk is already queued (and its reads start) the moment a worker finishes one.
+// A fixed set of hashing workers with a bounded number of jobs in flight per worker. A job is only a
+// description (the worker reads the data itself into its own small window), so a queue of four
+// costs nothing and keeps a worker busy while the main thread is descheduled on a loaded machine.
 import type { Worker } from 'node:worker_threads';
 import type { JobMessage, ResultMessage } from './worker-protocol.ts';
 import { spawnHashWorker } from './worker-spawn-node.ts';
@@ -11,8 +12,8 @@ interface Slot {
   pending: Map<number, Done>;
 }
 
-/** Jobs each worker may hold at once (one hashing, one waiting). */
-export const JOBS_PER_WORKER = 2;
+/** Jobs each worker may hold at once (one hashing, three waiting). */
+export const JOBS_PER_WORKER = 4;
 
 /** Workers that read and hash chunks. */
 export class WorkerPool {
