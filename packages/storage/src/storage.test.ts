@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from './bitfield.ts';
 import { createLayout } from './layout.ts';
@@ -57,5 +58,38 @@ describe('Bitfield', () => {
     expect(b.count).toBe(2);
     b.set(0, false);
     expect(b.complete).toBe(false);
+  });
+});
+
+describe('Storage (property)', () => {
+  it('random block writes over random layouts read back like one flat buffer with zero pads', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.record({ length: fc.integer({ min: 0, max: 90 }), pad: fc.boolean() }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.integer({ min: 1, max: 255 })), { maxLength: 20 }),
+        async (pieceLength, files, writes) => {
+          const layout = createLayout({ pieceLength, files: files.map((f, i) => ({ path: [`f${i}`], ...f })) });
+          if (layout.pieceCount === 0) return;
+          const total = layout.files.reduce((n, f) => n + f.length, 0);
+          const flat = new Uint8Array(total);
+          const s = new Storage(layout, new MemoryStore(layout));
+          for (const [p, o, l, v] of writes) {
+            const piece = p % layout.pieceCount;
+            const size = layout.pieceSize(piece);
+            const offset = o % size;
+            const length = 1 + (l % (size - offset));
+            await s.writeBlock(piece, offset, new Uint8Array(length).fill(v));
+            flat.fill(v, piece * pieceLength + offset, piece * pieceLength + offset + length);
+          }
+          // pad bytes are never stored: they read back as zeros
+          for (const f of layout.files) if (f.pad) flat.fill(0, f.offset, f.offset + f.length);
+          const back = new Uint8Array(total);
+          for (let p = 0; p < layout.pieceCount; p++) back.set(await s.readPiece(p), p * pieceLength);
+          expect(back).toEqual(flat);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
