@@ -186,30 +186,34 @@ suite('wire + storage interop (real clients, loopback)', () => {
       }, TEST_MS);
     }
 
-    (haveAria ? it : it.skip)('an aria2c leecher downloads 64 MiB from our seeder (it dials in; we dial it too)', async () => {
-      const { seeder, port } = await startSeeder(true);
-      const out = freshOut();
-      const ariaPort = thirdPartyPort();
-      const leech = new Proc('bash', [join(SHARED, 'aria2.sh'), 'leech', torrentPath, out, String(ariaPort)], { BIND: '127.0.0.5', TIMEOUT: '55' });
-      try {
-        // aria2 has no way to be told a peer without a tracker or DHT: we connect to its listen port,
-        // and connect again whenever our connection is gone while it still runs (as a seeder would).
-        let live: Awaited<ReturnType<Seeder['connect']>> | undefined;
-        while (leech.child.exitCode === null) {
-          if (!live || live.closed) live = await seeder.connect('127.0.0.5', ariaPort).catch(() => undefined);
-          await Promise.race([leech.exited, new Promise((r) => setTimeout(r, 300))]);
+    for (const fast of [true, false]) {
+      (haveAria ? it : it.skip)(`an aria2c leecher downloads 64 MiB from our seeder, which dials it (fast ${fast ? 'on' : 'off'})`, async () => {
+        const { seeder, port } = await startSeeder(fast);
+        const out = freshOut();
+        const ariaPort = thirdPartyPort();
+        const bind = fast ? '127.0.0.5' : '127.0.0.6';
+        const leech = new Proc('bash', [join(SHARED, 'aria2.sh'), 'leech', torrentPath, out, String(ariaPort)], { BIND: bind, TIMEOUT: '55' });
+        try {
+          // aria2 has no way to be told a peer without a tracker or DHT: we connect to its listen port,
+          // and connect again whenever our connection is gone while it still runs (as a seeder would).
+          let live: Awaited<ReturnType<Seeder['connect']>> | undefined;
+          while (leech.child.exitCode === null) {
+            if (!live || live.closed) live = await seeder.connect(bind, ariaPort).catch(() => undefined);
+            await Promise.race([leech.exited, new Promise((r) => setTimeout(r, 300))]);
+          }
+          const code = await leech.exited;
+          expect(code, `${leech.output.slice(-1500)}\nour side: ${JSON.stringify(seeder.stats)}`).toBe(0);
+          expect(live?.report.fast ?? fast).toBe(fast);
+          console.log(`aria2 (fast ${fast}): our connections ended: ${seeder.stats.dropped.join('; ')}; violations: ${JSON.stringify(seeder.stats.violations)}`);
+          expect(port).toBeGreaterThan(0);
+          for (const f of FIXTURE_FILES.filter((x) => x.length > 0)) {
+            expect(Buffer.compare(readFileSync(join(src, 'tk64', f.path)), readFileSync(join(out, 'tk64', f.path))), f.path).toBe(0);
+          }
+        } finally {
+          await leech.stop();
+          await seeder.close();
         }
-        const code = await leech.exited;
-        expect(code, `${leech.output.slice(-1500)}\nour side: ${JSON.stringify(seeder.stats)}`).toBe(0);
-        console.log(`aria2: our connections ended: ${seeder.stats.dropped.join('; ')}; violations: ${JSON.stringify(seeder.stats.violations)}`);
-        expect(port).toBeGreaterThan(0);
-        for (const f of FIXTURE_FILES.filter((x) => x.length > 0)) {
-          expect(Buffer.compare(readFileSync(join(src, 'tk64', f.path)), readFileSync(join(out, 'tk64', f.path))), f.path).toBe(0);
-        }
-      } finally {
-        await leech.stop();
-        await seeder.close();
-      }
-    }, TEST_MS);
+      }, TEST_MS);
+    }
   });
 });
