@@ -182,7 +182,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     await checkPasskey(passkey);
     if (hashes.length === 0) throw new TrackerError('TRACKER_FULL_SCRAPE', 'full scrape is not supported; pass info_hash');
     counters.scrapes++;
-    const rows = await store.scrape(hashes, now());
+    const rows = memory ? memory.scrapeSync(hashes) : await store.scrape(hashes, now());
     return {
       status: 200, contentType: TEXT,
       body: encodeScrapeReply(hashes.map((h, i) => {
@@ -287,7 +287,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
       if (req.action === 'announce') return await udpAnnounce(req, ip, t);
       if (passkeyOk) return udpError(req.transactionId, 'scrape needs a passkey; use HTTP');
       counters.scrapes++;
-      const rows = await store.scrape(req.infoHashes, t);
+      const rows = memory ? memory.scrapeSync(req.infoHashes) : await store.scrape(req.infoHashes.map((h) => h.slice()), t);
       return encodeScrapeResponse(req.transactionId, rows.map((r, i) => {
         const h = req.infoHashes[i]!;
         return (allowed && !allowed(h)) || (denied && denied(h)) ? { complete: 0, incomplete: 0, downloaded: 0 } : r;

@@ -74,4 +74,28 @@ describe('MemorySwarmStore', () => {
       expect([st.seeders, st.leechers]).toEqual([seeders, model.size - seeders]);
     }
   });
+
+  it('expires few or many peers at once and keeps index and partition right (model check)', async () => {
+    for (const [peers, cut] of [[200, 5], [200, 150], [60, 60]] as const) {
+      const s = new MemorySwarmStore();
+      const alive = new Map<number, boolean>();
+      for (let n = 1; n <= peers; n++) {
+        const seeder = n % 3 === 0;
+        // Peers 1..cut announced early and expire; the rest later and stay.
+        await s.announce(announceOf({ n, seeder, numwant: 0, now: n <= cut ? 0 : 500_000, ttl: 600_000 }));
+        if (n > cut) alive.set(n, seeder);
+      }
+      expect(await s.expire(700_000)).toBe(cut);
+      const seeders = [...alive.values()].filter(Boolean).length;
+      expect(await s.stats()).toEqual(alive.size ? { swarms: 1, seeders, leechers: alive.size - seeders } : { swarms: 0, seeders: 0, leechers: 0 });
+      if (alive.size === 0) continue;
+      // Every survivor is still found by id (a re-announce updates, not inserts) and listed correctly.
+      for (const [n, seeder] of alive) {
+        const r = await s.announce(announceOf({ n, seeder, event: 'none', numwant: 1000, now: 700_000 }));
+        const expected = [...alive].filter(([m, sd]) => m !== n && !(seeder && sd)).map(([m]) => m).sort((a, b) => a - b);
+        expect(peerNumbers(r.peers4)).toEqual(expected);
+      }
+      expect((await s.stats()).seeders + (await s.stats()).leechers).toBe(alive.size);
+    }
+  });
 });

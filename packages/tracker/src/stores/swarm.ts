@@ -205,6 +205,11 @@ export class Swarm {
 
   /** Remove every peer whose expiry (seconds) is at or before `nowSec`; returns how many. */
   expire(nowSec: number): number {
+    let dead = 0;
+    for (let s = 0; s < this.size; s++) if (this.expires[s]! <= nowSec) dead++;
+    if (dead === 0) return 0;
+    // Many at once: rebuild the arrays and the index in one pass instead of removing one by one.
+    if (dead * 8 > this.size) return this.compact(nowSec);
     let removed = 0;
     // Walk downwards: remove() only moves peers from higher slots, which were already checked.
     for (let s = this.size - 1; s >= 0; s--) {
@@ -214,6 +219,32 @@ export class Swarm {
       }
     }
     return removed;
+  }
+
+  /** Keep only peers alive at `nowSec`, preserving the seeder/leecher partition; returns how many went. */
+  private compact(nowSec: number): number {
+    const before = this.size;
+    let w = 0;
+    let seeders = 0;
+    for (let s = 0; s < this.size; s++) {
+      if (this.expires[s]! <= nowSec) continue;
+      if (s < this.seeders) seeders++;
+      if (w !== s) {
+        this.ids.copyWithin(w * ID, s * ID, s * ID + ID);
+        this.addrs.copyWithin(w * ADDR, s * ADDR, s * ADDR + ADDR);
+        this.flags[w] = this.flags[s]!;
+        this.expires[w] = this.expires[s]!;
+        this.keys[w] = this.keys[s]!;
+      }
+      w++;
+    }
+    // Survivors keep their order, so seeders (a prefix before) are still a prefix.
+    this.size = w;
+    this.seeders = seeders;
+    let cap = this.cap;
+    while (cap > 8 && w * 4 <= cap) cap >>= 1;
+    this.resize(cap); // also rebuilds the index
+    return before - w;
   }
 
   /**
