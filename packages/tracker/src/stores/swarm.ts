@@ -243,7 +243,11 @@ export class Swarm {
     this.seeders = seeders;
     let cap = this.cap;
     while (cap > 8 && w * 4 <= cap) cap >>= 1;
-    this.resize(cap); // also rebuilds the index
+    if (cap !== this.cap) this.resize(cap); // also rebuilds the index
+    else {
+      this.table.fill(-1);
+      for (let s = 0; s < w; s++) this.index(s);
+    }
     return before - w;
   }
 
