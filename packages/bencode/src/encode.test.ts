@@ -76,9 +76,16 @@ describe('encode', () => {
 
 describe('encodingLength and encodeInto', () => {
   const values: unknown[] = [0, -7, 2n ** 70n, 1e20, 'héllo', latin1('\xff\x00'), [1, ['a']], { b: 1, a: { c: 'd' } },
-    new Map([['k', 1]]), { '\udcff': 1, é: 2 }];
+    new Map([['k', 1]]), { '\udcff': 1, é: 2 },
+    // long and short strings that turn out not to be ASCII after an ASCII run (the optimistic path rolls back)
+    `${'a'.repeat(100)}é`, `é${'a'.repeat(100)}`, `${'x'.repeat(70)}\udc80`, `${'b'.repeat(10)}😀`, 'a'.repeat(1000)];
   it('encodingLength is exact', () => {
     for (const v of values) expect(encodingLength(v)).toBe(encode(v).length);
+  });
+  it('strings that start ASCII and turn out not to be encode as UTF-8', () => {
+    const s = `${'a'.repeat(100)}é`;
+    expect(Array.from(encode(s))).toEqual([...latin1('102:'), ...latin1('a'.repeat(100)), 0xc3, 0xa9]);
+    expect(decode(encode({ k: `${'z'.repeat(80)}\udcff` })) as object).toEqual({ k: Uint8Array.from([...latin1('z'.repeat(80)), 0xff]) });
   });
   it('encodeInto writes at an offset and returns the byte count', () => {
     for (const v of values) {

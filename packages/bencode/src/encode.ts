@@ -3,6 +3,7 @@ import { BencodeError } from './errors.ts';
 import { stringByteLength, writeString } from './keys.ts';
 
 const MAX_DEPTH = 2_000;
+const textEncoder = new TextEncoder();
 const KEEP_SCRATCH = 4 * 1024 * 1024;
 const E = 0x65, COLON = 0x3a;
 const OBJECT_PROTO = Object.prototype;
@@ -128,6 +129,37 @@ class Writer {
   }
 
   string(s: string): void {
+    // Optimistically ASCII (one pass, byte length = s.length); roll back on the first other char.
+    const n = s.length;
+    this.ensure(decimalLength(n) + 1 + n);
+    const start = this.pos;
+    this.digits(n);
+    const out = this.out;
+    let p = this.pos;
+    out[p++] = COLON;
+    if (n > 64) {
+      const r = textEncoder.encodeInto(s, out.subarray(p, p + n));
+      if (r.read === n && r.written === n) {
+        this.pos = p + n;
+        return;
+      }
+    } else {
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        out[p++] = c;
+      }
+      if (i === n) {
+        this.pos = p;
+        return;
+      }
+    }
+    this.pos = start;
+    this.unicodeString(s);
+  }
+
+  unicodeString(s: string): void {
     const len = stringByteLength(s);
     const n = len < 0 ? ~len : len;
     this.ensure(decimalLength(n) + 1 + n);
