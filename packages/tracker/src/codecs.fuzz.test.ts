@@ -94,6 +94,23 @@ describe('fuzz: UDP packets', () => {
   });
 });
 
+describe('fuzz: HTTP tracker core', () => {
+  it('answers any request target with a bencoded reply or a 404, never throwing, never touching other swarms', async () => {
+    const t = createTracker();
+    const keep = `/announce?info_hash=${'%AA'.repeat(20)}&peer_id=${'%BB'.repeat(20)}&port=1&left=1`;
+    await t.handleHttpTarget('GET', keep, '127.0.0.1');
+    const piece = fc.constantFrom('/announce', '/scrape', '/announce/x', '?', '&', '=', '%', '%AA', 'info_hash', 'peer_id', 'port=', '65536', 'numwant=', 'event=', 'stopped', 'compact=0', 'ip=', '::1', '\u00ff', '/', '//');
+    await fc.assert(fc.asyncProperty(fc.array(piece, { maxLength: 25 }).map((a) => '/' + a.join('')), fc.constantFrom('GET', 'HEAD', 'POST'), async (target, method) => {
+      const r = await t.handleHttpTarget(method, target, '127.0.0.1');
+      if (r.status === 200 || r.status === 405) expect(r.body[0]).toBe(100); // 'd': a bencoded dict
+      else expect(r.status).toBe(404);
+    }), { numRuns: 500 });
+    expect((await t.store.stats()).leechers).toBeGreaterThanOrEqual(1);
+    const [row] = await t.store.scrape([new Uint8Array(20).fill(0xaa)], 0);
+    expect(row!.incomplete).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('fuzz: bencoded replies (client side)', () => {
   it('parseAnnounceResponse / parseScrapeResponse throw only TrackerError on arbitrary bytes', () => {
     const tokens = fc.constantFrom('d', 'e', 'l', 'i', '0', '1', '5', ':', '-', '8:interval', '5:peers', '6:peers6', '6:abcdef', 'i30e', '14:failure reason', '5:files', 'x');
