@@ -4,7 +4,7 @@
 // Target: at least 5x npm bencode on encode and decode for every fixture.
 import { decode, encode } from '@torrentkit/bencode';
 import npm from 'bencode';
-import { table, timePerCall } from './bench-util.mjs';
+import { table, timeInterleaved } from './bench-util.mjs';
 
 function torrentLike() {
   const files = [];
@@ -50,16 +50,14 @@ for (const [name, value] of fixtures) {
   const size = ours.length;
   const input = new Uint8Array(ours);
   const nodeInput = Buffer.from(ours);
-  const encOurs = timePerCall(() => encode(value));
-  const encNpm = timePerCall(() => npm.encode(value));
-  const decOurs = timePerCall(() => decode(input));
-  const decNpm = timePerCall(() => npm.decode(nodeInput));
+  const [encOurs, encNpm] = timeInterleaved([() => encode(value), () => npm.encode(value)]);
+  const [decOurs, decNpm] = timeInterleaved([() => decode(input), () => npm.decode(nodeInput)]);
   const mbps = (ms) => (size / ms / 1000).toFixed(0);
   const encRatio = encNpm / encOurs, decRatio = decNpm / decOurs;
   allPass &&= encRatio >= 5 && decRatio >= 5;
   rows.push([name, size, 'encode', mbps(encOurs), mbps(encNpm), `${encRatio.toFixed(1)}x`]);
   rows.push(['', '', 'decode', mbps(decOurs), mbps(decNpm), `${decRatio.toFixed(1)}x`]);
 }
-console.log(`bencode: @torrentkit/bencode vs npm bencode ${npm.encode.name ? '' : ''}(Node ${process.version})\n`);
+console.log(`bencode: @torrentkit/bencode vs npm bencode 4.0.1, Node ${process.version}, best of 7 alternating rounds\n`);
 console.log(table(['fixture', 'bytes', 'op', 'ours MB/s', 'npm MB/s', 'ratio'], rows));
 console.log(`\ntarget >= 5x on every row: ${allPass ? 'met' : 'NOT met'}`);

@@ -235,20 +235,39 @@ function unsupported(what: string): BencodeError {
   return new BencodeError('BENCODE_UNSUPPORTED_TYPE', `cannot encode ${what}: use Uint8Array, string, integer, bigint, array, plain object or Map`);
 }
 
-/** Sorts in place by UTF-16 code units; insertion sort beats Array#sort on the small dicts of BitTorrent. */
+// Dicts encoded over and over (announces, replies, file entries) tend to have the same keys in the
+// same order: remember the last sorted order per key count and reuse it when the keys are identical.
+const sortedCacheIn: (string[] | undefined)[] = new Array(33);
+const sortedCacheOut: (string[] | undefined)[] = new Array(33);
+
+/** Sorted by UTF-16 code units (byte order for ASCII, the caller checks); may return a cached array. */
 function sortKeys(keys: string[]): string[] {
   const n = keys.length;
-  if (n > 24) return keys.sort();
+  if (n > 32) return keys.sort();
+  const seen = sortedCacheIn[n];
+  if (seen !== undefined) {
+    let same = true;
+    for (let i = 0; i < n; i++) {
+      if (seen[i] !== keys[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return sortedCacheOut[n]!;
+  }
+  const sorted = keys.slice();
   for (let i = 1; i < n; i++) {
-    const k = keys[i]!;
+    const k = sorted[i]!;
     let j = i - 1;
-    while (j >= 0 && keys[j]! > k) {
-      keys[j + 1] = keys[j]!;
+    while (j >= 0 && sorted[j]! > k) {
+      sorted[j + 1] = sorted[j]!;
       j--;
     }
-    keys[j + 1] = k;
+    sorted[j + 1] = k;
   }
-  return keys;
+  sortedCacheIn[n] = keys;
+  sortedCacheOut[n] = sorted;
+  return sorted;
 }
 
 function mapEntries(m: Map<unknown, unknown>): Entry[] {
@@ -293,7 +312,9 @@ export function encode(value: unknown): Uint8Array {
   }
   try {
     w.value(value, 0);
-    return w.out.slice(0, w.pos);
+    const result = new Uint8Array(w.pos);
+    result.set(new Uint8Array(w.out.buffer, w.out.byteOffset, w.pos));
+    return result;
   } catch (err) {
     throw asBencodeError(err);
   } finally {
