@@ -52,3 +52,4 @@ export {
   type SessionEvent,
   type TorrentShape,
 } from './session.ts';
+export { pieceAlignedShape } from './piece-size.ts';

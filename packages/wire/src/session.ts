@@ -11,6 +11,7 @@ import {
   REQUEST_LENGTH, writeBlockMessage,
 } from './encode.ts';
 import { WireError, type WireErrorCode } from './errors.ts';
+import { sameShape, shapePieceSize } from './piece-size.ts';
 import { decodeExtendedHandshake, encodeExtendedHandshake, type ExtendedHandshake } from './extension-handshake.ts';
 import { ExtensionRegistry } from './extensions.ts';
 import { encodeHandshake, handshakeInfoHash } from './handshake.ts';
@@ -18,11 +19,20 @@ import { MessageId, type BlockRef, type WireEvent } from './messages.ts';
 import { WireParser } from './parser.ts';
 import { decodeReserved, type Features } from './reserved.ts';
 
-/** The numbers the session needs to check block addresses. */
+/**
+ * The numbers the session needs to check block addresses. By default every piece is `pieceLength`
+ * bytes except the last, which holds the rest of `totalLength`: right for v1 torrents, and for
+ * hybrid ones, whose v1 view pads each file to a piece boundary (pad bytes are part of the piece and
+ * may be requested). A v2-only torrent aligns every file to a piece boundary without pad files, so
+ * each file's last piece may be short: give `pieceSize` (see {@link pieceAlignedShape}).
+ */
 export interface TorrentShape {
   pieceCount: number;
   pieceLength: number;
+  /** Total content bytes (for v2: the sum of the file lengths). */
   totalLength: number;
+  /** The size of piece `index` (0 <= index < pieceCount), when not every piece but the last is full. */
+  pieceSize?: (index: number) => number;
 }
 
 /** Why a request we sent will not be answered with a block. */
@@ -42,8 +52,13 @@ export type RequestFailure =
 export type SessionEvent =
   | { type: 'handshake'; peerId: Uint8Array; reserved: Uint8Array; features: Required<Features> }
   | { type: 'extended-handshake'; handshake: ExtendedHandshake }
-  /** The peer's piece set was announced (bitfield, have all or have none): see `peerPieces`. */
-  | { type: 'bitfield' }
+  /**
+   * The peer's piece set was announced (bitfield, have all or have none): see `peerPieces`. A later
+   * announcement replaces the set (some clients, e.g. aria2, repeat theirs); `previous` is then the
+   * set it replaced (including haves received since), so availability counts can be corrected and
+   * interest re-evaluated. An announcement identical to the current set emits nothing.
+   */
+  | { type: 'bitfield'; previous?: Bitfield | undefined }
   | { type: 'have'; index: number }
   /** The peer choked / unchoked us. */
   | { type: 'choke' }
@@ -119,7 +134,10 @@ export interface PeerSessionOptions {
   handshakeTimeout?: number;
   /** Close with WIRE_TOO_MANY_VIOLATIONS after more than this many violations. Default 20. */
   maxViolations?: number;
-  /** The clock at creation. Default 0. */
+  /**
+   * The clock at creation. Default: the first time passed to `start`, `receive` or `tick`, so a
+   * session driven by `Date.now()` (as `runSession` does) needs no start time of its own.
+   */
   now?: number;
 }
 
@@ -165,7 +183,7 @@ export class PeerSession {
   /** Extension names and ids for this connection. */
   readonly extensions: ExtensionRegistry;
 
-  readonly #o: Required<Omit<PeerSessionOptions, 'torrent' | 'pieces' | 'extensions' | 'extendedHandshake' | 'features' | 'allowedFast'>>;
+  readonly #o: Required<Omit<PeerSessionOptions, 'torrent' | 'pieces' | 'extensions' | 'extendedHandshake' | 'features' | 'allowedFast' | 'now'>>;
   readonly #allowedFastGrant: PeerSessionOptions['allowedFast'];
   readonly #features: Features;
   readonly #extra: Omit<ExtendedHandshake, 'm' | 'reqq' | 'raw'>;
@@ -173,6 +191,8 @@ export class PeerSession {
   readonly #onMessage = (e: WireEvent): void => this.#handle(e);
   #torrent: TorrentShape | undefined;
   #now: number;
+  // False until the clock is known: then the first time the caller passes becomes the start time.
+  #clockKnown: boolean;
   #startedAt: number;
   #lastSent: number;
   #lastReceived: number;
@@ -181,7 +201,6 @@ export class PeerSession {
   // While parsing a chunk, new requests only queue; one pump after the chunk sends them together.
   #receiving = false;
   #handshakeReceived = false;
-  #pieceSetSeen = false;
   #peerReqq: number;
   // Our requests: queued (not yet sent), outstanding (sent), and recently given up (a late answer is fine).
   #queue: BlockRef[] = [];
@@ -218,7 +237,6 @@ export class PeerSession {
       idleTimeout: options.idleTimeout ?? 150_000,
       handshakeTimeout: options.handshakeTimeout ?? 30_000,
       maxViolations: options.maxViolations ?? 20,
-      now,
     };
     this.#features = options.features ?? { extended: true, fast: true };
     this.#allowedFastGrant = options.allowedFast;
@@ -235,6 +253,7 @@ export class PeerSession {
       maxBlockLength: this.#o.maxBlockLength,
     });
     this.#now = this.#startedAt = this.#lastSent = this.#lastReceived = this.#lastProgress = now;
+    this.#clockKnown = options.now !== undefined;
     this.#peerReqq = this.#o.defaultPeerReqq;
   }
 
@@ -264,18 +283,18 @@ export class PeerSession {
   }
 
   /** Sends our handshake (for outgoing connections: right away; incoming ones answer on receipt). */
-  start(now = this.#now): void {
-    this.#now = now;
+  start(now?: number): void {
+    this.#setClock(now);
     if (this.closed || this.#handshakeSent) return;
     this.#handshakeSent = true;
     this.#send(encodeHandshake({ infoHash: this.#o.infoHash, peerId: this.#o.peerId, reserved: this.#features }));
   }
 
   /** Feeds received bytes. Block events carry views into `chunk`. */
-  receive(chunk: Uint8Array, now = this.#now): void {
+  receive(chunk: Uint8Array, now?: number): void {
     if (this.closed) return;
-    this.#now = now;
-    this.#lastReceived = now;
+    this.#setClock(now);
+    this.#lastReceived = this.#now;
     this.#receiving = true;
     try {
       this.#parser.push(chunk, this.#onMessage);
@@ -296,7 +315,7 @@ export class PeerSession {
   /** Advances the clock: keep-alives, request timeouts, snubbing, idle and handshake timeouts. */
   tick(now: number): void {
     if (this.closed) return;
-    this.#now = now;
+    this.#setClock(now);
     const o = this.#o;
     if (!this.#handshakeReceived && now - this.#startedAt >= o.handshakeTimeout) {
       this.close(new WireError('WIRE_TIMEOUT', 'no handshake from peer'));
@@ -328,7 +347,7 @@ export class PeerSession {
   setTorrent(torrent: TorrentShape): void {
     const known = this.#torrent;
     if (known) {
-      if (known.pieceCount === torrent.pieceCount && known.pieceLength === torrent.pieceLength && known.totalLength === torrent.totalLength) return;
+      if (sameShape(known, torrent)) return;
       throw new WireError('WIRE_INVALID_ARGUMENT', 'the torrent shape is already set to different values');
     }
     this.#torrent = torrent;
@@ -491,6 +510,17 @@ export class PeerSession {
 
   // ---- internals ------------------------------------------------------------------------------
 
+  /** Moves the clock to `now` (if given); the first time given anchors every timer when `options.now` was not. */
+  #setClock(now: number | undefined): void {
+    if (now === undefined) return;
+    if (!this.#clockKnown) {
+      this.#clockKnown = true;
+      this.#startedAt = this.#lastSent = this.#lastReceived = this.#lastProgress = now;
+      for (const r of this.#outstanding.values()) r.sentAt = now;
+    }
+    this.#now = now;
+  }
+
   #emit(e: SessionEvent): void {
     this.#o.onEvent(e);
   }
@@ -520,8 +550,7 @@ export class PeerSession {
   }
 
   #pieceSize(index: number): number {
-    const t = this.#torrent!;
-    return index === t.pieceCount - 1 ? t.totalLength - index * t.pieceLength : t.pieceLength;
+    return shapePieceSize(this.#torrent!, index);
   }
 
   #validBlock(index: number, begin: number, length: number, max: number): boolean {
@@ -620,7 +649,8 @@ export class PeerSession {
         this.#emit({ type: 'not-interested' });
         return;
       case 'have':
-        this.#pieceSetSeen = true; // a bitfield after a have would overwrite it
+        // BEP 3 lets a peer with no pieces skip the bitfield and start with haves.
+        if (!this.peerPieces && this.#torrent) this.peerPieces = new Bitfield(this.#torrent.pieceCount);
         if (this.peerPieces) {
           if (!this.peerPieces.set(e.index)) return;
         } else if (this.#earlyHaves.length < 65536) {
@@ -729,24 +759,26 @@ export class PeerSession {
   #onPieceSet(kind: 'bitfield' | 'have-all' | 'have-none', raw: Uint8Array | undefined): void {
     if (kind !== 'bitfield' && !this.#requireFast(kind)) return;
     // BEP 3 wants the piece set first; in practice the BEP 10 handshake (libtorrent) or a port
-    // message may precede it, so only a second piece set, or one after a have, is refused.
-    if (this.#pieceSetSeen) {
-      this.#violation('WIRE_UNEXPECTED_MESSAGE', `${kind} after the peer's piece set or a have`);
-      return;
-    }
-    this.#pieceSetSeen = true;
+    // message may precede it. Some clients (aria2) announce their piece set again later; a repeated
+    // one replaces the earlier set and the haves since. Its size and spare bits were checked by the
+    // parser like the first one's, so a lying bitfield still closes the session.
     const t = this.#torrent;
     if (!t) {
       this.#peerHasAll = kind === 'have-all';
-      if (raw) this.#rawBitfield = raw.slice();
-    } else if (kind === 'have-all') {
-      this.peerPieces = Bitfield.full(t.pieceCount);
-    } else if (kind === 'have-none') {
-      this.peerPieces = new Bitfield(t.pieceCount);
-    } else {
-      this.peerPieces = new Bitfield(t.pieceCount, raw); // the parser validated size and spare bits
+      this.#rawBitfield = raw ? raw.slice() : undefined;
+      this.#earlyHaves = [];
+      this.#emit({ type: 'bitfield' });
+      return;
     }
-    this.#emit({ type: 'bitfield' });
+    const previous = this.peerPieces;
+    let next: Bitfield;
+    if (kind === 'have-all') next = Bitfield.full(t.pieceCount);
+    else if (kind === 'have-none') next = new Bitfield(t.pieceCount);
+    else next = new Bitfield(t.pieceCount, raw); // the parser validated size and spare bits
+    // An identical announcement changes nothing: no event, so callers do not recount availability.
+    if (previous && sameBits(previous, next)) return;
+    this.peerPieces = next;
+    this.#emit(previous ? { type: 'bitfield', previous } : { type: 'bitfield' });
   }
 
   #onRequest(index: number, begin: number, length: number): void {
@@ -830,4 +862,12 @@ export class PeerSession {
     if (name === undefined) return; // an id we never announced: ignore, like an unknown message
     this.#emit({ type: 'extended', name, payload });
   }
+}
+
+function sameBits(a: Bitfield, b: Bitfield): boolean {
+  const x = a.bytes;
+  const y = b.bytes;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }

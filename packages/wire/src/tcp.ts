@@ -275,6 +275,8 @@ export function runSession(conn: TcpConnection, session: PeerSession, options: R
   const check = (): void => {
     if (session.closed) conn.close();
   };
+  // Start first: the session's timers (handshake and idle timeouts) count from this clock value.
+  session.start(now());
   conn.onData((chunk) => {
     session.receive(chunk, now());
     check();
@@ -284,7 +286,6 @@ export function runSession(conn: TcpConnection, session: PeerSession, options: R
     check();
   }, options.tickInterval ?? 1000);
   timer.unref?.();
-  session.start(now());
   check();
   return conn.closed.then(() => {
     clearInterval(timer);
