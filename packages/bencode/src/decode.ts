@@ -2,6 +2,7 @@
 // value or throws a BencodeError, never anything else.
 import { BencodeError } from './errors.ts';
 import { decodeKey } from './keys.ts';
+import { allocate } from './pool.ts';
 import { recordSpan } from './spans.ts';
 import type { BDict, BList, BValue, DecodeOptions } from './types.ts';
 
@@ -97,7 +98,10 @@ class Decoder {
 
   bytes(): Uint8Array {
     const start = this.stringBounds();
-    return this.copy ? this.buf.slice(start, this.pos) : new Uint8Array(this.ab, this.base + start, this.pos - start);
+    if (!this.copy) return new Uint8Array(this.ab, this.base + start, this.pos - start);
+    const out = allocate(this.pos - start);
+    out.set(this.buf.subarray(start, this.pos));
+    return out;
   }
 
   integer(): number | bigint {

@@ -64,6 +64,14 @@ describe('encode', () => {
     expectCode(() => encode(a), 'BENCODE_UNSUPPORTED_TYPE');
     expectCode(() => encodingLength(a), 'BENCODE_UNSUPPORTED_TYPE');
   });
+  it('small results from the shared pool never overlap, and survive the pool being transferred away', () => {
+    const kept = Array.from({ length: 2000 }, (_, i) => [i, encode({ i, s: 'x'.repeat(i % 300) })] as const);
+    for (const [i, bytes] of kept) expect(decode(bytes)).toEqual({ i, s: latin1('x'.repeat(i % 300)) });
+    const one = encode('abc');
+    structuredClone(one.buffer, { transfer: [one.buffer] }); // detaches the current pool
+    expect(one.length).toBe(0);
+    expect(text(encode('fresh'))).toBe('5:fresh');
+  });
   it('is reentrant and returns a fresh buffer each time', () => {
     const x = encode('abc');
     const y = encode('xyz');

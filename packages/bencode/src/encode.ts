@@ -1,6 +1,7 @@
 // Canonical bencoding (BEP 3): dict keys sorted by their raw bytes, integers in shortest form.
 import { BencodeError } from './errors.ts';
 import { stringByteLength, writeString } from './keys.ts';
+import { allocate } from './pool.ts';
 
 const MAX_DEPTH = 2_000;
 const textEncoder = new TextEncoder();
@@ -299,6 +300,8 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * Encodes a value canonically: `Uint8Array` (and other views, `ArrayBuffer`) as byte strings, strings
  * as UTF-8, integer numbers and bigints as integers, arrays as lists, plain objects and `Map`s as dicts
  * with keys sorted by raw bytes. Floats, NaN, `null`, booleans and `undefined` are rejected.
+ * Results of up to 2 KiB are views into a shared 16 KiB buffer, as Node's `Buffer.allocUnsafe` gives;
+ * call `.slice()` on one before transferring its `.buffer` elsewhere.
  * @throws {BencodeError} with a code saying what could not be encoded.
  */
 export function encode(value: unknown): Uint8Array {
@@ -312,7 +315,7 @@ export function encode(value: unknown): Uint8Array {
   }
   try {
     w.value(value, 0);
-    const result = new Uint8Array(w.pos);
+    const result = allocate(w.pos);
     result.set(new Uint8Array(w.out.buffer, w.out.byteOffset, w.pos));
     return result;
   } catch (err) {

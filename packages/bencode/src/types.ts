@@ -16,7 +16,7 @@ export interface DecodeOptions {
   strict?: boolean;
   /** Deepest allowed nesting of lists and dicts. Default 256. */
   maxDepth?: number;
-  /** Copy byte strings out of the input instead of returning views into it. Default false. */
+  /** Copy byte strings out of the input (small ones into shared pooled buffers) instead of returning views into it. Default false. */
   copy?: boolean;
   /** Record the byte span of every dict and list, for {@link spanOf} and {@link rawOf}. Default false. */
   spans?: boolean;
