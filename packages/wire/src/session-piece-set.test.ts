@@ -1,5 +1,6 @@
 // Regression tests: a peer that announces its piece set more than once (aria2 re-sends `bitfield` and
 // `have all` while downloading) replaces its set instead of piling up violations.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from './bitfield.ts';
 import { encodeBitfield, encodeHave, encodeHaveAll, encodeHaveNone } from './encode.ts';
@@ -142,5 +143,36 @@ describe('PeerSession: repeated piece sets', () => {
     A.s.setTorrent(torrent);
     expect(A.s.peerPieces?.has(4) && A.s.peerPieces.count === 1).toBe(true);
     expect(A.s.violations).toBe(0);
+  });
+
+  it('after any sequence of valid announcements and haves, the peer\'s set is the last announcement plus later haves', () => {
+    const step = fc.oneof(
+      fc.constant({ kind: 'all' as const }),
+      fc.constant({ kind: 'none' as const }),
+      fc.record({ kind: fc.constant('bits' as const), set: fc.uniqueArray(fc.nat({ max: 9 }), { maxLength: 10 }) }),
+      fc.record({ kind: fc.constant('have' as const), index: fc.nat({ max: 9 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const A = connected();
+        const model = new Set<number>();
+        for (const st of steps) {
+          if (st.kind === 'have') {
+            A.s.receive(encodeHave(st.index));
+            model.add(st.index);
+            continue;
+          }
+          model.clear();
+          if (st.kind === 'all') for (let i = 0; i < 10; i++) model.add(i);
+          if (st.kind === 'bits') for (const i of st.set) model.add(i);
+          A.s.receive(st.kind === 'all' ? encodeHaveAll() : st.kind === 'none' ? encodeHaveNone() : encodeBitfield(bits(10, ...st.set)));
+        }
+        expect(A.s.closed).toBe(false);
+        expect(A.s.violations).toBe(0);
+        const got = A.s.peerPieces ? [...Array(10).keys()].filter((i) => A.s.peerPieces!.has(i)) : [];
+        expect(got).toEqual([...model].sort((a, b) => a - b));
+      }),
+      { numRuns: 200 },
+    );
   });
 });
