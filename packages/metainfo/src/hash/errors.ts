@@ -15,8 +15,7 @@ export type HashErrorCode =
 
 /** Make a MetainfoError with one of the codes above or of the package's list. */
 export function metainfoError(code: HashErrorCode | MetainfoErrorCode, message: string, cause?: unknown): MetainfoError {
-  // The package's code union does not list the file-access codes yet; they are stable all the same.
-  return new MetainfoError(code as MetainfoErrorCode, message, -1, cause === undefined ? undefined : { cause });
+  return new MetainfoError(code, message, -1, cause === undefined ? undefined : { cause });
 }
 
 /** Map a read failure code from the file adapter to a MetainfoError code. */
