@@ -57,14 +57,15 @@ export function createEdgeTracker(options: EdgeTrackerOptions): EdgeTracker {
       const ip = options.clientIp(request, env, ctx);
       return tracker.handleHttp(request, ip ?? '');
     }
-    if (pages && request.method === 'GET') {
+    const read = request.method === 'GET' || request.method === 'HEAD';
+    if (pages && read) {
       if (path === '/stats' || path === '/stats/') {
         return new Response(renderStatsPage(await stats.snapshot(), title), { headers: { 'content-type': 'text/html; charset=utf-8', ...noStore } });
       }
       if (path === '/stats.json') return Response.json(await stats.snapshot(), { headers: noStore });
       if (path === '/metrics') return new Response(renderMetrics(await stats.snapshot()), { headers: { 'content-type': METRICS_CONTENT_TYPE, ...noStore } });
     }
-    if (path === '/' && request.method === 'GET') {
+    if (path === '/' && read) {
       return new Response(`${title}\n\nannounce: /announce\nscrape:   /scrape\nstats:    /stats\n`, { headers: { 'content-type': 'text/plain; charset=utf-8' } });
     }
     return new Response('not found\n', { status: 404, headers: { 'content-type': 'text/plain' } });

@@ -34,6 +34,16 @@ describe('startTrackerServer (HTTP + UDP on one port)', () => {
     expect(await (await fetch(`${t.origin}/metrics`)).text()).toContain('torrentkit_tracker_udp_connects_total');
   });
 
+  it('runs on the lean node:net HTTP engine and answers unknown paths with the app 404', async () => {
+    expect('closeAllConnections' in t.server.http).toBe(false);
+    const nf = await fetch(`${t.origin}/nothing-here`);
+    expect(nf.status).toBe(404);
+    expect(await nf.text()).toBe('not found\n');
+    const head = await fetch(`${t.origin}/stats.json`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toContain('application/json');
+  });
+
   it('answers a 1 MB query string with a failure and keeps serving', async () => {
     const r = await fetch(`${t.origin}/announce?x=${'a'.repeat(1_000_000)}`).catch(() => undefined);
     if (r) expect([200, 414, 431]).toContain(r.status);

@@ -6,6 +6,7 @@ export { MemorySwarmStore, type MemorySwarmStoreOptions } from './stores/memory.
 export { createTracker, type RawHttpReply, type Tracker, type TrackerCounters, type TrackerOptions } from './server.ts';
 export type { InfoHashLike, InfoHashList, PasskeyCheck, RateLimitOptions } from './policy.ts';
 export { formatIp, parseIp } from './ip.ts';
+export { clientIpBehindProxies, normalizeIpText, trustedProxySet, type TrustedProxies } from './forwarded-for.ts';
 export { parseQuery, percentDecode, percentEncode, type QueryParam, type QueryLimits } from './http/query.ts';
 export { parseAnnounceQuery, parseScrapeParams, type AnnounceRequest } from './http/announce-request.ts';
 export {

@@ -123,5 +123,95 @@ describe("serveTracker httpEngine 'net': raw HTTP/1.1 edge cases", () => {
 
   it('refuses options it cannot honor', async () => {
     await expect(serveTracker({ httpEngine: 'net', fallback: () => false })).rejects.toThrow(TypeError);
+    await expect(serveTracker({ httpEngine: 'net', clientIp: () => '1.2.3.4' })).rejects.toThrow(TypeError);
+  });
+
+  it('serves several requests on one keep-alive connection and honors HTTP/1.0 keep-alive', async () => {
+    const out = await raw(server.port, `GET ${q(5)} HTTP/1.0\r\nConnection: keep-alive\r\n\r\n`, 1500);
+    expect(out).toContain('connection: keep-alive');
+    const three = await raw(server.port, `GET ${q(6)} HTTP/1.1\r\n\r\nGET /nothing HTTP/1.1\r\n\r\nHEAD ${q(7)} HTTP/1.1\r\nConnection: close\r\n\r\n`);
+    expect(three.split('HTTP/1.1 ').length - 1).toBe(3);
+    expect(three).toContain('HTTP/1.1 404');
+  });
+
+  it('drops a connection that sends nothing', async () => {
+    expect(await raw(server.port, '', 5000)).toMatch(/^HTTP\/1.1 408/);
+  });
+
+  it('bounds pipelined data queued behind a request', async () => {
+    const many = `GET ${q(8)} HTTP/1.1\r\n\r\n`.repeat(200);
+    const out = await raw(server.port, many);
+    expect(out).toMatch(/431/);
+  });
+});
+
+describe('serveTracker engine choice', () => {
+  it("uses the net engine by default and node:http when node:http-only hooks are given", async () => {
+    const lean = await serveTracker({ port: 0, udp: false });
+    const node = await serveTracker({ port: 0, udp: false, clientIp: (req) => req.socket.remoteAddress });
+    try {
+      expect('closeAllConnections' in lean.http).toBe(false);
+      expect('closeAllConnections' in node.http).toBe(true);
+    } finally {
+      await lean.close();
+      await node.close();
+    }
+  });
+});
+
+for (const engine of ['node:http', 'net'] as const) describe(`serveTracker fetchFallback and trustedProxies (${engine})`, () => {
+  let server: TrackerServer;
+  let seen: { url: string; method: string; ip: string; ua: string | null }[] = [];
+  beforeAll(async () => {
+    server = await serveTracker({
+      port: 0, udp: false, httpEngine: engine, trustedProxies: ['127.0.0.1'],
+      fetchFallback: (request, ip) => {
+        seen.push({ url: request.url, method: request.method, ip, ua: request.headers.get('user-agent') });
+        if (new URL(request.url).pathname === '/stats') {
+          return new Response('<h1>stats</h1>', { headers: { 'content-type': 'text/html; charset=utf-8', 'x-page': 'stats' } });
+        }
+        return new Response('nope\n', { status: 404, headers: { 'content-type': 'text/plain' } });
+      },
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('answers other paths through the fetch-style fallback, with the client address and headers', async () => {
+    seen = [];
+    const res = await fetch(`http://127.0.0.1:${server.port}/stats?x=1`, { headers: { 'user-agent': 'probe/1', 'x-forwarded-for': '203.0.113.9' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('x-page')).toBe('stats');
+    expect(await res.text()).toBe('<h1>stats</h1>');
+    expect(seen).toEqual([{ url: `http://127.0.0.1:${server.port}/stats?x=1`, method: 'GET', ip: '203.0.113.9', ua: 'probe/1' }]);
+    const nf = await fetch(`http://127.0.0.1:${server.port}/elsewhere`);
+    expect(nf.status).toBe(404);
+    expect(await nf.text()).toBe('nope\n');
+  });
+
+  it('never hands announces to the fallback and believes X-Forwarded-For from a trusted proxy', async () => {
+    seen = [];
+    const ih = id20(9, engine.length);
+    const first = announceQuery({ info_hash: ih, peer_id: id20(8, 1), port: 6101, left: 1 });
+    await (await fetch(`${server.httpUrl}?${first}`, { headers: { 'x-forwarded-for': '198.51.100.7, 127.0.0.1' } })).arrayBuffer();
+    const r = dict(new Uint8Array(await (await fetch(`${server.httpUrl}?${announceQuery({ info_hash: ih, peer_id: id20(8, 2), port: 6102, left: 1 })}`)).arrayBuffer()));
+    expect(r['peers']).toEqual(new Uint8Array([198, 51, 100, 7, 6101 >> 8, 6101 & 255]));
+    expect(seen).toEqual([]);
+  });
+});
+
+describe('serveTracker without trusted proxies', () => {
+  it('ignores X-Forwarded-For (net engine)', async () => {
+    const server = await serveTracker({ port: 0, udp: false });
+    try {
+      const ih = id20(10, 1);
+      await (await fetch(`${server.httpUrl}?${announceQuery({ info_hash: ih, peer_id: id20(11, 1), port: 6201, left: 1 })}`, { headers: { 'x-forwarded-for': '198.51.100.7' } })).arrayBuffer();
+      const r = dict(new Uint8Array(await (await fetch(`${server.httpUrl}?${announceQuery({ info_hash: ih, peer_id: id20(11, 2), port: 6202, left: 1 })}`)).arrayBuffer()));
+      expect(r['peers']).toEqual(new Uint8Array([127, 0, 0, 1, 6201 >> 8, 6201 & 255]));
+    } finally {
+      await server.close();
+    }
   });
 });

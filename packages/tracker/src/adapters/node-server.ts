@@ -1,10 +1,11 @@
-// Serve a tracker core over node:http (HTTP announce/scrape) and node:dgram (BEP 15 UDP) on the same
+// Serve a tracker core over HTTP (a lean node:net engine by default, or node:http) and node:dgram (BEP 15 UDP) on the same
 // port number. Runs on Node, Deno and Bun (all provide these modules). The only place in the package
 // that opens sockets for the server side.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createSocket, type Socket } from 'node:dgram';
 import type { AddressInfo, Server as NetServer, Socket as NetSocket } from 'node:net';
-import { createNetHttpServer } from './node-net-http.ts';
+import { createNetHttpServer, headerValue, type NetHttpReply } from './node-net-http.ts';
+import { clientIpBehindProxies, normalizeIpText, trustedProxySet } from '../forwarded-for.ts';
 import { createTracker, type Tracker, type TrackerOptions } from '../server.ts';
 
 /** Options of {@link serveTracker}. */
@@ -26,16 +27,27 @@ export interface ServeTrackerOptions extends TrackerOptions {
   /** Largest request head (request line + headers) in bytes; larger gets 431. Default 16,384. */
   maxHeaderSize?: number;
   /**
-   * HTTP front end. `node:http` (default) is Node's server and supports `clientIp` and `fallback`.
-   * `net` is a minimal HTTP/1.1 server on node:net for the tracker's GET-only protocol (same limits and
-   * timeouts, client address from the socket), which spends far less CPU per request; it serves only
-   * the tracker's own paths.
+   * HTTP front end. `net` (the default) is a minimal HTTP/1.1 server on node:net for the tracker's
+   * small GET requests, with the same limits and timeouts, keep-alive, pipelining and HTTP/1.0; it
+   * spends far less CPU per request than node:http. `node:http` is Node's own server; it is picked
+   * automatically when the node:http-only hooks `clientIp` or `fallback` are given.
    */
   httpEngine?: 'node:http' | 'net';
-  /** Pick the client address from a request (e.g. behind a trusted proxy). Default: the socket peer. */
+  /**
+   * Reverse proxies whose `X-Forwarded-For` is believed (both engines). Default none: the socket
+   * address is the client address.
+   */
+  trustedProxies?: readonly string[];
+  /**
+   * Answer paths other than `/announce*` and `/scrape*` (e.g. `/stats`) with a fetch-style handler
+   * (both engines). `clientIp` is the address the tracker would use. Without it those paths get 404.
+   */
+  fetchFallback?: (request: Request, clientIp: string) => Response | Promise<Response>;
+  /** node:http only: pick the client address from a request. Default: the socket peer (and `trustedProxies`). */
   clientIp?: (req: IncomingMessage) => string | undefined;
   /**
-   * Answer paths the tracker does not know (e.g. `/stats`) before the 404. Return true when handled.
+   * node:http only: answer unknown paths before the 404 with node's req/res. Return true when handled.
+   * Prefer {@link fetchFallback}, which works on both engines.
    */
   fallback?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 }
@@ -85,6 +97,31 @@ function latin1(b: Uint8Array): string {
   return s;
 }
 
+const isTrackerPath = (target: string) => target.startsWith('/announce') || target.startsWith('/scrape');
+
+const joinHeader = (v: string | string[] | undefined) => (Array.isArray(v) ? v.join(', ') : v);
+
+/** Request headers of a raw head for a fallback Request; lines the Headers class refuses are skipped. */
+function headersOf(head: string): Headers {
+  const h = new Headers();
+  for (const line of head.split('\r\n').slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    try {
+      h.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+    } catch { /* not a valid header: ignore it, as a proxy would */ }
+  }
+  return h;
+}
+
+/** A fetch Response as an engine reply (body read fully; fallback pages are small). */
+async function netReplyOf(res: Response, method: string): Promise<NetHttpReply> {
+  const body = method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(await res.arrayBuffer());
+  const headers: [string, string][] = [];
+  res.headers.forEach((v, k) => { if (k !== 'content-type') headers.push([k, v]); });
+  return { status: res.status, contentType: res.headers.get('content-type') ?? 'application/octet-stream', body, headers };
+}
+
 const hostForUrl = (h: string) => (h.includes(':') ? `[${h}]` : h);
 
 /**
@@ -97,29 +134,41 @@ const hostForUrl = (h: string) => (h.includes(':') ? `[${h}]` : h);
 export async function serveTracker(options: ServeTrackerOptions = {}): Promise<TrackerServer> {
   const host = options.host ?? '127.0.0.1';
   const tracker = options.tracker ?? createTracker(options);
-  const pickIp = options.clientIp ?? ((req: IncomingMessage) => req.socket.remoteAddress);
-
-  const useNet = options.httpEngine === 'net';
-  if (useNet && (options.fallback || options.clientIp)) {
-    throw new TypeError("httpEngine 'net' supports neither `fallback` nor `clientIp`; use 'node:http'");
+  const nodeOnly = options.fallback !== undefined || options.clientIp !== undefined;
+  const useNet = (options.httpEngine ?? (nodeOnly ? 'node:http' : 'net')) === 'net';
+  if (useNet && nodeOnly) {
+    throw new TypeError("httpEngine 'net' supports neither `fallback` nor `clientIp`; use `fetchFallback` and `trustedProxies`, or 'node:http'");
   }
-  const netOptions = {
-    headersTimeout: options.headersTimeout ?? 10_000,
-    keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
-    maxHeaderSize: options.maxHeaderSize ?? 16_384,
-  };
+  const trusted = trustedProxySet(options.trustedProxies ?? []);
+  // Without trusted proxies (the usual case) the socket address is the answer: no header work.
+  const ipFrom = (socketIp: string | undefined, forwardedFor: () => string | undefined): string =>
+    (trusted.size === 0 || socketIp === undefined || !trusted.has(normalizeIpText(socketIp))
+      ? socketIp
+      : clientIpBehindProxies(socketIp, forwardedFor(), trusted)) ?? '';
+  const fetchFallback = options.fetchFallback;
+  let origin = ''; // set once listening; the base URL of fallback Requests
+
   const http: Server | NetServer = useNet
-    ? createNetHttpServer((m, t, ip) => tracker.handleHttpTarget(m, t, ip), netOptions)
+    ? createNetHttpServer(async (method, target, socketIp, head) => {
+      const ip = ipFrom(socketIp, () => headerValue(head, 'x-forwarded-for'));
+      if (!fetchFallback || isTrackerPath(target)) return tracker.handleHttpTarget(method, target, ip);
+      const res = await fetchFallback(new Request(origin + target, { method, headers: headersOf(head) }), ip);
+      return netReplyOf(res, method);
+    }, {
+      headersTimeout: options.headersTimeout ?? 10_000,
+      keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
+      maxHeaderSize: options.maxHeaderSize ?? 16_384,
+    })
     : createServer({
-    maxHeaderSize: options.maxHeaderSize ?? 16_384,
-    requestTimeout: options.requestTimeout ?? 15_000,
-    headersTimeout: options.headersTimeout ?? 10_000,
-    keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
-    // How often Node checks the two timeouts above; its default (30 s) would let slow clients linger.
-    connectionsCheckingInterval: Math.max(50, Math.min(1000, (options.headersTimeout ?? 10_000) / 4)),
-  }, (req, res) => {
-    void answerHttp(req, res);
-  });
+      maxHeaderSize: options.maxHeaderSize ?? 16_384,
+      requestTimeout: options.requestTimeout ?? 15_000,
+      headersTimeout: options.headersTimeout ?? 10_000,
+      keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
+      // How often Node checks the two timeouts above; its default (30 s) would let slow clients linger.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, (options.headersTimeout ?? 10_000) / 4)),
+    }, (req, res) => {
+      void answerHttp(req, res);
+    });
 
   // node:net servers have no closeAllConnections(): track sockets so close() does not wait on keep-alive.
   const netSockets = new Set<NetSocket>();
@@ -130,18 +179,31 @@ export async function serveTracker(options: ServeTrackerOptions = {}): Promise<T
     });
   }
 
+  const pickIp = options.clientIp ??
+    ((req: IncomingMessage) => ipFrom(req.socket.remoteAddress, () => joinHeader(req.headers['x-forwarded-for'])));
+
   async function answerHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const target = req.url ?? '/';
-      const pathEnd = target.indexOf('?');
-      const path = pathEnd < 0 ? target : target.slice(0, pathEnd);
-      const known = path.startsWith('/announce') || path.startsWith('/scrape');
+      const known = isTrackerPath(target);
       if (!known && options.fallback && (await options.fallback(req, res))) return;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         // Never read request bodies: a tracker has no use for them.
         res.shouldKeepAlive = false;
       }
       const ip = pickIp(req) ?? '';
+      if (!known && fetchFallback) {
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, joinHeader(v)!);
+        const response = await fetchFallback(new Request(origin + target, { method: req.method ?? 'GET', headers }), ip);
+        const r = await netReplyOf(response, req.method ?? 'GET');
+        const out: Record<string, string> = { 'content-type': r.contentType };
+        for (const [k, v] of r.headers ?? []) out[k] = v;
+        out['content-length'] = String(r.body.length);
+        res.writeHead(r.status, out);
+        res.end(req.method === 'HEAD' ? undefined : r.body);
+        return;
+      }
       const r = await tracker.handleHttpTarget(req.method ?? 'GET', target, ip);
       res.writeHead(r.status, { 'content-type': r.contentType, 'content-length': r.body.length });
       // As a Latin-1 string the body joins the header in one write() instead of a two-chunk writev().
@@ -171,6 +233,8 @@ export async function serveTracker(options: ServeTrackerOptions = {}): Promise<T
       if (options.port || attempt >= 5) throw err;
     }
   }
+
+  origin = `http://${hostForUrl(host)}:${port}`;
 
   udp?.on('message', (msg, rinfo) => {
     const packet = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
