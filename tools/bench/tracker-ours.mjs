@@ -3,6 +3,7 @@
 // redis:// URL, the Redis store. No rate limit: every request of the load comes from 127.0.0.1.
 import { createTracker } from '@torrentkit/tracker';
 import { serveTracker } from '@torrentkit/tracker/node';
+import { createRedisSwarmStore } from '@torrentkit/tracker/redis';
 import { serveNetHttp } from './tracker-net-http.mjs';
 
 export async function startOurs({ host, port, storeUrl, interval, net = false }) {
@@ -13,23 +14,12 @@ export async function startOurs({ host, port, storeUrl, interval, net = false })
     return { adapter: 'net-http prototype', httpPort: srv.port, udpPort: srv.port, close: srv.close };
   }
   const srv = await serveTracker({ host, port, store, interval, onError: (e) => console.error('tracker error:', e) });
-  return { adapter: store ? 'serveTracker+redis' : 'serveTracker', httpPort: srv.port, udpPort: srv.port, close: () => srv.close() };
+  return { adapter: store ? 'serveTracker (net engine) + redis' : 'serveTracker (net engine)', httpPort: srv.port, udpPort: srv.port, close: () => srv.close() };
 }
 
-/**
- * The Redis store from the package's `./redis` subpath (what apps/edge-tracker imports). Until that
- * subpath is in the package's exports map, fall back to the built module next to dist/index.js.
- */
+/** The Redis store from the package's `./redis` subpath (what apps/edge-tracker imports). */
 async function redisStore(url) {
-  const fallback = new URL('./stores/redis-node.js', import.meta.resolve('@torrentkit/tracker')).href;
-  for (const spec of ['@torrentkit/tracker/redis', '@torrentkit/tracker/node', fallback]) {
-    const m = await import(spec).catch(() => ({}));
-    if (typeof m.createRedisSwarmStore === 'function') {
-      if (spec === fallback) console.error('tracker-ours: @torrentkit/tracker/redis is not exported; using dist/stores/redis-node.js');
-      const store = m.createRedisSwarmStore(url);
-      await store.stats(); // fail now when Redis is unreachable, not on the first announce
-      return store;
-    }
-  }
-  throw new Error('@torrentkit/tracker exports no createRedisSwarmStore');
+  const store = createRedisSwarmStore(url);
+  await store.stats(); // fail now when Redis is unreachable, not on the first announce
+  return store;
 }
