@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // One tracker server in its own process, for the tracker benchmark. Usage:
 //   node tracker-server.mjs bittorrent-tracker PORT
-//   node tracker-server.mjs ours|ours-net PORT [redis://...]   (ours-net: tracker-net-http.mjs prototype)
+//   node tracker-server.mjs ours|ours-node-http PORT [redis://...]   (ours-node-http: serveTracker on node:http)
 // Listens on 127.0.0.1 (HTTP and UDP on the same port number; 0 = pick one) and prints one JSON line
 // {"ready":true,"httpPort":N,"udpPort":N} once it accepts requests. Stops on SIGTERM or stdin EOF, so
 // it never outlives the benchmark.
@@ -29,9 +29,9 @@ if (kind === 'bittorrent-tracker') {
   const udpPort = server.udp4.address().port;
   close = () => new Promise((r) => server.close(r));
   ready(httpPort, udpPort);
-} else if (kind === 'ours' || kind === 'ours-net') {
+} else if (kind === 'ours' || kind === 'ours-node-http') {
   const { startOurs } = await import('./tracker-ours.mjs');
-  const srv = await startOurs({ host, port, storeUrl, interval: INTERVAL_S, net: kind === 'ours-net' });
+  const srv = await startOurs({ host, port, storeUrl, interval: INTERVAL_S, httpEngine: kind === 'ours-node-http' ? 'node:http' : 'net' });
   close = srv.close;
   ready(srv.httpPort, srv.udpPort, srv.adapter);
 } else {

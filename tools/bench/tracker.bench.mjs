@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm bench tracker [--seconds 3] [--rounds 3] [--only memory,memory-net,redis,bittorrent-tracker,opentracker]
+// `pnpm bench tracker [--seconds 3] [--rounds 3] [--only memory,memory-node-http,redis,bittorrent-tracker,opentracker]
 //                    [--no-memory-per-peer] [--no-core] [--profile DIR]`
 //
 // Same machine, same run, same load for every server: 1,000 swarms x 100 peers announced first
@@ -7,8 +7,8 @@
 // over 50 keep-alive HTTP connections (undici Pool), the same over UDP (BEP 15, 50 requests in flight),
 // and single-hash scrapes over both. Each server runs in its own process and the load generator in
 // another (tracker-load.mjs); this process only starts them, reads the server's CPU time and RSS
-// from /proc, and prints the table with ratios. Servers: ours (serveTracker) with the in-memory store,
-// the same core behind the node:net HTTP prototype of tracker-net-http.mjs ("mem net-http"), ours with
+// from /proc, and prints the table with ratios. Servers: ours (serveTracker, default node:net HTTP engine) with the in-memory store,
+// the same with httpEngine 'node:http' ("mem node:http"), ours with
 // the Redis store (on a private redis-server this script starts), npm bittorrent-tracker and Debian's
 // opentracker. A separate child measures our memory store's heap bytes per peer at 1 million peers,
 // and another the tracker code alone, without sockets, per CPU second (tracker-core.mjs).
@@ -77,7 +77,7 @@ try {
 }
 let redisUrl;
 if (haveOurs && want('memory')) servers.push({ key: 'memory', name: 'torrentkit memory', start: () => startNode(['ours', '0']) });
-if (haveOurs && want('memory-net')) servers.push({ key: 'memory-net', name: 'torrentkit mem net-http', start: () => startNode(['ours-net', '0']) });
+if (haveOurs && want('memory-node-http')) servers.push({ key: 'memory-node-http', name: 'torrentkit mem node:http', start: () => startNode(['ours-node-http', '0']) });
 if (haveOurs && want('redis')) {
   redisUrl = await startRedis();
   // the Redis row's CPU columns count the tracker process plus redis-server

@@ -2,7 +2,7 @@
 // headers in, one buffer out per reply. It skips node:http's per-request objects (IncomingMessage,
 // ServerResponse, header maps), which cost more than the tracker's own work. Bounded like node:http:
 // head size cap (431), head timeout (408), idle keep-alive timeout, one request at a time per
-// connection (pipelined requests wait in a bounded buffer), and no request bodies (413, connection
+// connection (pipelined requests wait in a bounded buffer, and replies stop while the client does not read them), and no request bodies (413, connection
 // closed). HTTP/1.0 closes after each reply unless it asks for keep-alive.
 import { createServer, type Server, type Socket } from 'node:net';
 
@@ -87,6 +87,9 @@ function serve(socket: Socket, handle: NetHttpHandler, o: NetHttpOptions): void 
   let pending: Buffer | undefined;
   let busy = false;
   let closed = false;
+  // A client that pipelines requests but does not read replies must not make us buffer replies
+  // without bound: stop answering (and reading) until the socket drains, as node:http does.
+  let blocked = false;
   let headTimer: ReturnType<typeof setTimeout> | undefined;
   const ip = socket.remoteAddress ?? '';
 
@@ -110,7 +113,7 @@ function serve(socket: Socket, handle: NetHttpHandler, o: NetHttpOptions): void 
   armHeadTimer();
 
   function next(): void {
-    while (!busy && !closed && pending && pending.length > 0) {
+    while (!busy && !blocked && !closed && pending && pending.length > 0) {
       const end = pending.indexOf(CRLFCRLF);
       if (end < 0) {
         if (pending.length > o.maxHeaderSize) return fail(431, 'request head too large\n');
@@ -154,8 +157,12 @@ function serve(socket: Socket, handle: NetHttpHandler, o: NetHttpOptions): void 
       handle(method, target, ip, head).then((r) => {
         if (closed) return;
         const ka = keepAlive && r.status !== 405;
-        if (ka) socket.write(encodeReply(r, true, isHead));
-        else {
+        if (ka) {
+          if (!socket.write(encodeReply(r, true, isHead))) {
+            blocked = true;
+            socket.pause();
+          }
+        } else {
           closed = true;
           socket.end(encodeReply(r, false, isHead));
         }
@@ -168,6 +175,13 @@ function serve(socket: Socket, handle: NetHttpHandler, o: NetHttpOptions): void 
       });
     }
   }
+
+  socket.on('drain', () => {
+    if (!blocked) return;
+    blocked = false;
+    socket.resume();
+    next();
+  });
 
   socket.on('data', (chunk: Buffer) => {
     if (closed) return;

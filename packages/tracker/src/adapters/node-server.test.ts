@@ -138,6 +138,31 @@ describe("serveTracker httpEngine 'net': raw HTTP/1.1 edge cases", () => {
     expect(await raw(server.port, '', 5000)).toMatch(/^HTTP\/1.1 408/);
   });
 
+  it('stops answering a client that pipelines requests but never reads the replies', async () => {
+    const lean = await serveTracker({ port: 0, udp: false, httpEngine: 'net' });
+    let serverSide: import('node:net').Socket | undefined;
+    lean.http.on('connection', (s: import('node:net').Socket) => { serverSide = s; });
+    const c = connect(lean.port, '127.0.0.1');
+    try {
+      await new Promise<void>((resolve) => c.once('connect', () => resolve()));
+      c.pause(); // never read
+      // Tiny requests with ~6x larger 404 replies, paced so the pipelining cap is not what stops them:
+      // 400 x 4 KB of requests ask for ~10 MB of replies, more than the socket buffers on the way hold.
+      const batch = 'GET /x HTTP/1.1\r\n\r\n'.repeat(195);
+      for (let i = 0; i < 400; i++) {
+        c.write(batch);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      expect(serverSide).toBeDefined();
+      expect(serverSide!.destroyed).toBe(false);
+      expect(serverSide!.writableLength).toBeLessThan(256 * 1024);
+    } finally {
+      c.destroy();
+      await lean.close();
+    }
+  });
+
   it('bounds pipelined data queued behind a request', async () => {
     const many = `GET ${q(8)} HTTP/1.1\r\n\r\n`.repeat(200);
     const out = await raw(server.port, many);

@@ -115,8 +115,9 @@ function headersOf(head: string): Headers {
 }
 
 /** A fetch Response as an engine reply (body read fully; fallback pages are small). */
-async function netReplyOf(res: Response, method: string): Promise<NetHttpReply> {
-  const body = method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(await res.arrayBuffer());
+async function netReplyOf(res: Response): Promise<NetHttpReply> {
+  // Read the body for HEAD too: its length is the content-length a GET would get.
+  const body = new Uint8Array(await res.arrayBuffer());
   const headers: [string, string][] = [];
   res.headers.forEach((v, k) => { if (k !== 'content-type') headers.push([k, v]); });
   return { status: res.status, contentType: res.headers.get('content-type') ?? 'application/octet-stream', body, headers };
@@ -153,7 +154,7 @@ export async function serveTracker(options: ServeTrackerOptions = {}): Promise<T
       const ip = ipFrom(socketIp, () => headerValue(head, 'x-forwarded-for'));
       if (!fetchFallback || isTrackerPath(target)) return tracker.handleHttpTarget(method, target, ip);
       const res = await fetchFallback(new Request(origin + target, { method, headers: headersOf(head) }), ip);
-      return netReplyOf(res, method);
+      return netReplyOf(res);
     }, {
       headersTimeout: options.headersTimeout ?? 10_000,
       keepAliveTimeout: options.keepAliveTimeout ?? 30_000,
@@ -196,7 +197,7 @@ export async function serveTracker(options: ServeTrackerOptions = {}): Promise<T
         const headers = new Headers();
         for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, joinHeader(v)!);
         const response = await fetchFallback(new Request(origin + target, { method: req.method ?? 'GET', headers }), ip);
-        const r = await netReplyOf(response, req.method ?? 'GET');
+        const r = await netReplyOf(response);
         const out: Record<string, string> = { 'content-type': r.contentType };
         for (const [k, v] of r.headers ?? []) out[k] = v;
         out['content-length'] = String(r.body.length);
