@@ -9,7 +9,7 @@ import { table, timeInterleaved } from './bench-util.mjs';
 function torrentLike() {
   const files = [];
   for (let i = 0; i < 10_000; i++) {
-    files.push({ length: 1_000_000 + i * 7919, path: [`directory-${String(i % 97).padStart(3, '0')}`, `a-media-file-${String(i).padStart(5, '0')}.dat`] });
+    files.push({ length: 1_000_000 + i * 7919, path: [`directory-${String(i % 97).padStart(3, '0')}`, `part-${i % 7}`, `a-media-file-name-${String(i).padStart(5, '0')}.dat`] });
   }
   const pieces = new Uint8Array(800_000);
   for (let i = 0; i < pieces.length; i++) pieces[i] = (i * 2654435761) >>> 24;
