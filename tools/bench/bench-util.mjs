@@ -1,23 +1,5 @@
-// Shared timing helpers for benchmarks: warm up, then run for a fixed time budget and report the
-// best-of-rounds mean (least disturbed by other load on the machine).
-
-/** Runs `fn` repeatedly; returns milliseconds per call (best of `rounds` rounds of ~`ms` each). */
-export function timePerCall(fn, { ms = 300, rounds = 5 } = {}) {
-  for (let i = 0; i < 20; i++) fn();
-  let best = Infinity;
-  for (let r = 0; r < rounds; r++) {
-    let n = 0;
-    const start = performance.now();
-    let now = start;
-    while (now - start < ms) {
-      for (let i = 0; i < 8; i++) fn();
-      n += 8;
-      now = performance.now();
-    }
-    best = Math.min(best, (now - start) / n);
-  }
-  return best;
-}
+// Shared helpers for benchmarks: alternating timed rounds (best-of-rounds mean, least disturbed by other
+// load on the machine) and plain-text tables.
 
 /**
  * Times several functions in alternating rounds (a, b, a, b, ...) so that load changes on a shared
