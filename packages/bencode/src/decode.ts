@@ -27,6 +27,7 @@ class Decoder {
   spans = false;
   maxIntegerDigits = 1024;
   itemsLeft = Number.POSITIVE_INFINITY;
+  readonly stack: BValue[] = [];
 
   reset(buf: Uint8Array, options: DecodeOptions | undefined): this {
     this.buf = buf;
@@ -55,6 +56,7 @@ class Decoder {
   release(): void {
     this.buf = EMPTY;
     this.ab = EMPTY.buffer;
+    this.stack.length = 0; // after an error, items of unfinished lists are still on it
   }
 
   fail(code: ConstructorParameters<typeof BencodeError>[0], message: string, offset = this.pos): never {
@@ -138,14 +140,20 @@ class Decoder {
     if (depth > this.maxDepth) this.fail('BENCODE_DEPTH_EXCEEDED', `nesting deeper than ${this.maxDepth}`);
     const buf = this.buf;
     const start = this.pos++;
-    const out: BList = [];
+    // Items gather on one shared stack and leave it as an exact-size array: `[]` + push would give
+    // every short list (a file path) a 17-slot backing store, and decoding big torrents is
+    // allocation-bound.
+    const stack = this.stack;
+    const mark = stack.length;
     for (;;) {
       if (this.pos >= buf.length) this.fail('BENCODE_UNEXPECTED_END', 'unexpected end of input in list');
       if (buf[this.pos] === E) break;
       if (--this.itemsLeft < 0) this.fail('BENCODE_TOO_MANY_ITEMS', 'too many items');
-      out.push(this.value(depth));
+      stack.push(this.value(depth));
     }
     this.pos++;
+    const out = stack.slice(mark);
+    stack.length = mark;
     if (this.spans) recordSpan(out, buf, start, this.pos);
     return out;
   }
