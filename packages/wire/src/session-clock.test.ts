@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeHandshake } from './handshake.ts';
 import { PeerSession, type PeerSessionOptions, type SessionEvent } from './session.ts';
 import { connect, listen, runSession, type TcpConnection, type TcpListener } from './tcp.ts';
-import { pattern } from './test-helpers.ts';
+import { pattern, waitFor } from './test-helpers.ts';
 
 const infoHash = pattern(20, 13);
 const torrent = { pieceCount: 4, pieceLength: 16384, totalLength: 4 * 16384 };
@@ -64,18 +64,6 @@ describe('runSession clock', () => {
     await listener?.close();
     listener = undefined;
   });
-
-  function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-    const start = Date.now();
-    return new Promise((resolve, reject) => {
-      const poll = (): void => {
-        if (cond()) resolve();
-        else if (Date.now() - start > ms) reject(new Error('timed out waiting'));
-        else setTimeout(poll, 5);
-      };
-      poll();
-    });
-  }
 
   /** A listener whose sessions (created without `now`) run on the clock `now`; counts clock reads. */
   async function serve(now: () => number) {

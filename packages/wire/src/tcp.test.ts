@@ -4,7 +4,7 @@ import { Bitfield } from './bitfield.ts';
 import { encodeHandshake } from './handshake.ts';
 import { PeerSession, type SessionEvent } from './session.ts';
 import { connect, listen, runSession, type TcpConnection, type TcpListener } from './tcp.ts';
-import { equalBytes, pattern } from './test-helpers.ts';
+import { equalBytes, pattern, waitFor } from './test-helpers.ts';
 
 const infoHash = pattern(20, 3);
 let listener: TcpListener | undefined;
@@ -15,18 +15,6 @@ afterEach(async () => {
   await listener?.close();
   listener = undefined;
 });
-
-function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
-  const start = Date.now();
-  return new Promise((resolve, reject) => {
-    const poll = (): void => {
-      if (cond()) resolve();
-      else if (Date.now() - start > ms) reject(new Error('timed out waiting'));
-      else setTimeout(poll, 5);
-    };
-    poll();
-  });
-}
 
 describe('TCP transport', () => {
   it('connects, carries bytes both ways and closes', async () => {

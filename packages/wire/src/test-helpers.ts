@@ -25,3 +25,16 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/** Resolves once `cond()` holds, polling every 5 ms; rejects after `ms`. */
+export function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
+  const start = Date.now();
+  return new Promise((resolve, reject) => {
+    const poll = (): void => {
+      if (cond()) resolve();
+      else if (Date.now() - start > ms) reject(new Error('timed out waiting'));
+      else setTimeout(poll, 5);
+    };
+    poll();
+  });
+}
