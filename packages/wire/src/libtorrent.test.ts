@@ -14,7 +14,7 @@ import { Bitfield } from './bitfield.ts';
 import type { Features } from './reserved.ts';
 import { PeerSession } from './session.ts';
 import { connect, listen, runSession } from './tcp.ts';
-import { equalBytes, pattern } from './test-helpers.ts';
+import { equalBytes, pattern, stopChild as stop } from './test-helpers.ts';
 import { decodeMetadataMessage, encodeMetadataMessage, MetadataAssembler } from './ut-metadata.ts';
 
 const LT_PEER = resolve(import.meta.dirname, '../../../../shared/tools/interop/lt-peer.py');
@@ -65,22 +65,6 @@ function startJson(args: string[], want: (o: Record<string, unknown>) => boolean
     child.once('exit', (code) => reject(new Error(`lt-peer ${args[0]} exited with ${code}: ${err.slice(-500)}`)));
   });
   return { child, ready };
-}
-
-/** Stops a child process and waits (bounded) until it has exited, so its files can be removed. */
-function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const t = setTimeout(() => {
-      child.kill('SIGKILL');
-      done();
-    }, 5000);
-    child.once('exit', () => {
-      clearTimeout(t);
-      done();
-    });
-    child.kill();
-  });
 }
 
 describe.skipIf(!!skip)('interop with libtorrent', () => {

@@ -1,4 +1,6 @@
-// Shared by the tests only (excluded from nothing at build time, but tiny and dependency free).
+import type { ChildProcess } from 'node:child_process';
+
+// Shared by the tests only; tsconfig.build.json leaves this file out of dist.
 /** Concatenates byte arrays. */
 export function concat(parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;
@@ -36,5 +38,21 @@ export function waitFor(cond: () => boolean, ms = 10_000): Promise<void> {
       else setTimeout(poll, 5);
     };
     poll();
+  });
+}
+
+/** Stops a child process and waits (bounded) until it has exited, so its files can be removed. */
+export function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      done();
+    }, 5000);
+    child.once('exit', () => {
+      clearTimeout(t);
+      done();
+    });
+    child.kill();
   });
 }

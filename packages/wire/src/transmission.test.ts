@@ -14,7 +14,7 @@ import { Bitfield } from './bitfield.ts';
 import type { Features } from './reserved.ts';
 import { PeerSession } from './session.ts';
 import { connect, runSession } from './tcp.ts';
-import { equalBytes, pattern } from './test-helpers.ts';
+import { equalBytes, pattern, stopChild as stop } from './test-helpers.ts';
 
 const SCRIPT = resolve(import.meta.dirname, '../../../../shared/tools/interop/transmission-daemon.sh');
 const HOST = '127.0.0.3'; // Transmission keys peers by IP: every peer gets its own loopback address
@@ -43,22 +43,6 @@ function freePort(): Promise<number> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Stops a child process and waits (bounded) until it has exited, so its files can be removed. */
-function stop(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => {
-    const t = setTimeout(() => {
-      child.kill('SIGKILL');
-      done();
-    }, 5000);
-    child.once('exit', () => {
-      clearTimeout(t);
-      done();
-    });
-    child.kill();
-  });
-}
 
 describe.skipIf(!!skip)('interop with Transmission', () => {
   let dir = '';
