@@ -1,7 +1,35 @@
-// Piece sizes of a torrent shape: v1 and hybrid (full pieces, short last one) and v2-only
-// (piece-aligned files, so every file's last piece may be short).
+// Piece geometry of a torrent as the wire protocol sees it: v1 and hybrid (full pieces, short last
+// one) and v2-only (piece-aligned files, so every file's last piece may be short), and the block
+// address check both directions of a session share.
 import { WireError } from './errors.ts';
-import type { TorrentShape } from './session.ts';
+
+/**
+ * The numbers the session needs to check block addresses. By default every piece is `pieceLength`
+ * bytes except the last, which holds the rest of `totalLength`: right for v1 torrents, and for
+ * hybrid ones, whose v1 view pads each file to a piece boundary (pad bytes are part of the piece and
+ * may be requested). A v2-only torrent aligns every file to a piece boundary without pad files, so
+ * each file's last piece may be short: give `pieceSize` (see {@link pieceAlignedShape}).
+ */
+export interface TorrentShape {
+  pieceCount: number;
+  pieceLength: number;
+  /** Total content bytes (for v2: the sum of the file lengths). */
+  totalLength: number;
+  /** The size of piece `index` (0 <= index < pieceCount), when not every piece but the last is full. */
+  pieceSize?: (index: number) => number;
+}
+
+/**
+ * @internal Whether (`index`, `begin`, `length`) is a block inside one piece of `shape`, with
+ * 0 < length <= `max`. Without a shape (a magnet link before its metadata) only the wire's uint32
+ * ranges can be checked.
+ */
+export function validBlock(shape: TorrentShape | undefined, index: number, begin: number, length: number, max: number): boolean {
+  if (!Number.isInteger(index) || !Number.isInteger(begin) || !Number.isInteger(length)) return false;
+  if (index < 0 || begin < 0 || length <= 0 || length > max) return false;
+  if (!shape) return index <= 0xffffffff && begin <= 0xffffffff;
+  return index < shape.pieceCount && begin + length <= shapePieceSize(shape, index);
+}
 
 /** The size of piece `index` of `shape` (the caller checks 0 <= index < pieceCount). */
 export function shapePieceSize(shape: TorrentShape, index: number): number {

@@ -11,135 +11,20 @@ import {
   REQUEST_LENGTH, writeBlockMessage,
 } from './encode.ts';
 import { WireError, type WireErrorCode } from './errors.ts';
-import { sameShape, shapePieceSize } from './piece-size.ts';
+import { sameShape, shapePieceSize, type TorrentShape } from './piece-size.ts';
 import { decodeExtendedHandshake, encodeExtendedHandshake, type ExtendedHandshake } from './extension-handshake.ts';
 import { ExtensionRegistry } from './extensions.ts';
 import { encodeHandshake, handshakeInfoHash } from './handshake.ts';
 import { MessageId, type BlockRef, type WireEvent } from './messages.ts';
 import { WireParser } from './parser.ts';
 import { decodeReserved, type Features } from './reserved.ts';
+import type { SessionEvent } from './session-events.ts';
+import type { PeerSessionOptions } from './session-options.ts';
 
-/**
- * The numbers the session needs to check block addresses. By default every piece is `pieceLength`
- * bytes except the last, which holds the rest of `totalLength`: right for v1 torrents, and for
- * hybrid ones, whose v1 view pads each file to a piece boundary (pad bytes are part of the piece and
- * may be requested). A v2-only torrent aligns every file to a piece boundary without pad files, so
- * each file's last piece may be short: give `pieceSize` (see {@link pieceAlignedShape}).
- */
-export interface TorrentShape {
-  pieceCount: number;
-  pieceLength: number;
-  /** Total content bytes (for v2: the sum of the file lengths). */
-  totalLength: number;
-  /** The size of piece `index` (0 <= index < pieceCount), when not every piece but the last is full. */
-  pieceSize?: (index: number) => number;
-}
+export type { RequestFailure, SessionEvent } from './session-events.ts';
+export type { PeerSessionOptions } from './session-options.ts';
+export type { TorrentShape } from './piece-size.ts';
 
-/** Why a request we sent will not be answered with a block. */
-export type RequestFailure =
-  /** The peer sent a BEP 6 reject. */
-  | 'rejected'
-  /** The peer choked us without the fast extension, which implicitly drops every request. */
-  | 'choked'
-  /** No answer within `requestTimeout`; a cancel was sent. */
-  | 'timeout'
-  /** The peer sent a block of the wrong length. */
-  | 'invalid'
-  /** The session closed before the block arrived (reported for sent and still-queued requests). */
-  | 'closed';
-
-/** What the session reports. */
-export type SessionEvent =
-  | { type: 'handshake'; peerId: Uint8Array; reserved: Uint8Array; features: Required<Features> }
-  | { type: 'extended-handshake'; handshake: ExtendedHandshake }
-  /**
-   * The peer's piece set was announced (bitfield, have all or have none): see `peerPieces`. A later
-   * announcement replaces the set (some clients, e.g. aria2, repeat theirs); `previous` is then the
-   * set it replaced (including haves received since), so availability counts can be corrected and
-   * interest re-evaluated. An announcement identical to the current set emits nothing.
-   */
-  | { type: 'bitfield'; previous?: Bitfield | undefined }
-  | { type: 'have'; index: number }
-  /** The peer choked / unchoked us. */
-  | { type: 'choke' }
-  | { type: 'unchoke' }
-  /** The peer became interested / not interested in us. */
-  | { type: 'interested' }
-  | { type: 'not-interested' }
-  /** A block we requested. `block` is a view into received bytes: copy it if you keep it past this call. */
-  | { type: 'block'; index: number; begin: number; block: Uint8Array }
-  /** A request we sent failed; the block should be requested again (maybe elsewhere). */
-  | ({ type: 'request-failed'; reason: RequestFailure } & BlockRef)
-  /** The peer asks for a block: answer with `sendPiece` (or `reject`). */
-  | ({ type: 'request' } & BlockRef)
-  /** The peer withdrew a request we had not answered yet. */
-  | ({ type: 'cancel' } & BlockRef)
-  | { type: 'suggest'; index: number }
-  | { type: 'allowed-fast'; index: number }
-  | { type: 'port'; port: number }
-  /** A message of an extension we registered. */
-  | { type: 'extended'; name: string; payload: Uint8Array }
-  /** No block arrived for `snubTimeout` while requests were outstanding (true), or one arrived again (false). */
-  | { type: 'snubbed'; snubbed: boolean }
-  /** The peer broke a rule that does not require closing the connection; counted in `violations`. */
-  | { type: 'violation'; code: WireErrorCode; message: string }
-  /** The session ended: `error` says why (undefined when closed locally without a reason). */
-  | { type: 'closed'; error: WireError | undefined };
-
-/** Configuration of a {@link PeerSession}. Times are in milliseconds, on the caller's clock. */
-export interface PeerSessionOptions {
-  /** The torrent's info hash: 20 bytes (v1) or 32 (v2, truncated in the handshake). */
-  infoHash: Uint8Array;
-  /** Our 20-byte peer id. */
-  peerId: Uint8Array;
-  /** Bytes to transmit, in order. The session never retains them after the call. */
-  onSend: (data: Uint8Array) => void;
-  /** Everything that happened. Called synchronously from `receive`, `tick` and commands. */
-  onEvent: (event: SessionEvent) => void;
-  /** Features we offer. Default: extension protocol and fast extension on, DHT off. */
-  features?: Features;
-  /** Piece geometry; leave out for a magnet link and call `setTorrent` once metadata is known. */
-  torrent?: TorrentShape;
-  /** The pieces we have (read, and updated by `have`). Default: none. */
-  pieces?: Bitfield;
-  /** Extensions we speak (ids assigned in order), or a ready registry. Default: ut_metadata, ut_pex. */
-  extensions?: ExtensionRegistry | readonly string[];
-  /** Extra fields for our extension handshake (`v`, `p`, `metadata_size`, `yourip`, ...). */
-  extendedHandshake?: Omit<ExtendedHandshake, 'm' | 'reqq' | 'raw'>;
-  /**
-   * BEP 6: once fast is negotiated, grant the peer the allowed-fast set computed from its IP (`ip`,
-   * dotted IPv4 or 4/16 bytes) — `count` pieces (default 10), of which those we have are announced.
-   * Needs `torrent`. Off by default.
-   */
-  allowedFast?: { ip: string | Uint8Array; count?: number };
-  /** Most requests we keep in flight to this peer; the peer's `reqq` lowers it further. Default 250. */
-  maxOutstanding?: number;
-  /** Assumed `reqq` of a peer that does not state one. Default 250 (libtorrent's default). */
-  defaultPeerReqq?: number;
-  /** The `reqq` we announce: most requests from the peer we queue. Default 500. */
-  reqq?: number;
-  /** Largest block a peer may request from us. Default 128 KiB. */
-  maxRequestLength?: number;
-  /** Largest block we accept in a piece message. Default 128 KiB. */
-  maxBlockLength?: number;
-  /** A request unanswered this long fails with reason 'timeout'. Default 60 s. */
-  requestTimeout?: number;
-  /** No block for this long while requests are outstanding marks the peer snubbed. Default 30 s. */
-  snubTimeout?: number;
-  /** Send a keep-alive after this long without sending anything. Default 60 s. */
-  keepAliveInterval?: number;
-  /** Close with WIRE_TIMEOUT after this long without receiving anything. Default 150 s. */
-  idleTimeout?: number;
-  /** Close with WIRE_TIMEOUT if the peer's handshake has not arrived after this long. Default 30 s. */
-  handshakeTimeout?: number;
-  /** Close with WIRE_TOO_MANY_VIOLATIONS after more than this many violations. Default 20. */
-  maxViolations?: number;
-  /**
-   * The clock at creation. Default: the first time passed to `start`, `receive` or `tick`, so a
-   * session driven by `Date.now()` (as `runSession` does) needs no start time of its own.
-   */
-  now?: number;
-}
 
 interface Outstanding extends BlockRef {
   sentAt: number;
