@@ -1,0 +1,188 @@
+// Our requests to one peer: queued until a pipeline slot is free (and the peer lets us ask), then
+// outstanding until a block, a reject, a choke, a timeout or a cancel settles them. Requests we gave
+// up on are remembered for a while, because the peer may still answer them: a late block is
+// welcome, and a late reject is no violation. The session decides *when* to send and what to
+// report; this keeps the bookkeeping and writes the request messages.
+import { blockKey } from './block-key.ts';
+import { REQUEST_LENGTH, writeBlockMessage } from './encode.ts';
+import { MessageId, type BlockRef } from './messages.ts';
+
+/** @internal A request on the wire, and when it was sent (for its timeout). */
+export interface SentRequest extends BlockRef {
+  sentAt: number;
+}
+
+// How many given-up requests are remembered. A peer answering later than this many newer give-ups
+// is answering so late that treating its block as unrequested does no harm.
+const LATE_LIMIT = 1024;
+// Consumed queue entries are dropped once there are this many and they are most of the array, so
+// the queue costs amortised O(1) per request without shifting on every send.
+const COMPACT_AFTER = 1024;
+
+/** @internal The queue, the in-flight set and the recently given-up set of one session's requests. */
+export class RequestPipeline {
+  #queue: BlockRef[] = [];
+  #head = 0;
+  // Insertion order is send order, which lets timeouts stop at the first request still in time.
+  readonly #outstanding = new Map<number | string, SentRequest>();
+  readonly #late = new Map<number | string, true>();
+
+  /** Requests waiting to be sent. */
+  get queued(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  /** Requests sent and not settled. */
+  get outstanding(): number {
+    return this.#outstanding.size;
+  }
+
+  /** Queues a request; false if the same block is already outstanding. The caller validated it. */
+  enqueue(index: number, begin: number, length: number): boolean {
+    if (this.#outstanding.has(blockKey(index, begin))) return false;
+    this.#queue.push({ index, begin, length });
+    return true;
+  }
+
+  /**
+   * Withdraws a request. An outstanding one is returned (the caller sends a cancel) and remembered as
+   * given up; a queued one, matched by its full address, is dropped silently.
+   */
+  withdraw(index: number, begin: number, length: number): SentRequest | undefined {
+    const key = blockKey(index, begin);
+    const r = this.#outstanding.get(key);
+    if (r) {
+      this.#outstanding.delete(key);
+      this.#remember(key);
+      return r;
+    }
+    for (let i = this.#head; i < this.#queue.length; i++) {
+      const q = this.#queue[i]!;
+      if (q.index === index && q.begin === begin && q.length === length) {
+        this.#queue.splice(i, 1);
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Moves queued requests into flight, up to `limit` outstanding, and returns their request messages
+   * as one buffer (one write however many), or undefined if none was sent. With `only`, just requests
+   * for those pieces go (BEP 6 allowed fast while choked); the rest keep their order in the queue.
+   */
+  send(limit: number, now: number, only?: ReadonlySet<number>): Uint8Array | undefined {
+    const free = limit - this.#outstanding.size;
+    if (free <= 0 || this.#head >= this.#queue.length) return undefined;
+    if (only === undefined) {
+      // The hot path (unchoked): take from the head in place, no intermediate array.
+      const count = Math.min(free, this.#queue.length - this.#head);
+      const buf = new Uint8Array(count * REQUEST_LENGTH);
+      let n = 0;
+      for (let i = 0; i < count; i++) if (this.#start(this.#queue[this.#head++]!, buf, n, now)) n++;
+      if (this.#head > COMPACT_AFTER && this.#head * 2 > this.#queue.length) {
+        this.#queue = this.#queue.slice(this.#head);
+        this.#head = 0;
+      }
+      return finish(buf, n);
+    }
+    if (only.size === 0) return undefined;
+    const rest: BlockRef[] = [];
+    const picked: BlockRef[] = [];
+    for (let i = this.#head; i < this.#queue.length; i++) {
+      const r = this.#queue[i]!;
+      if (picked.length < free && only.has(r.index)) picked.push(r);
+      else rest.push(r);
+    }
+    if (picked.length === 0) return undefined;
+    this.#queue = rest;
+    this.#head = 0;
+    const buf = new Uint8Array(picked.length * REQUEST_LENGTH);
+    let n = 0;
+    for (const r of picked) if (this.#start(r, buf, n, now)) n++;
+    return finish(buf, n);
+  }
+
+  /**
+   * Settles the request a block at (`index`, `begin`) answers: the request (removed), 'late' for one
+   * we gave up on (forgotten now), or undefined if it was never requested.
+   */
+  answer(index: number, begin: number): SentRequest | 'late' | undefined {
+    const key = blockKey(index, begin);
+    const r = this.#outstanding.get(key);
+    if (r) {
+      this.#outstanding.delete(key);
+      return r;
+    }
+    return this.#late.delete(key) ? 'late' : undefined;
+  }
+
+  /**
+   * Settles a BEP 6 reject: the outstanding request it refers to (removed; the length must match),
+   * 'late' for one we gave up on, or undefined if no such request was sent.
+   */
+  reject(index: number, begin: number, length: number): SentRequest | 'late' | undefined {
+    const key = blockKey(index, begin);
+    const r = this.#outstanding.get(key);
+    if (r && r.length === length) {
+      this.#outstanding.delete(key);
+      return r;
+    }
+    return this.#late.delete(key) ? 'late' : undefined;
+  }
+
+  /**
+   * Removes and returns the oldest outstanding request if it was sent at least `timeout` ago, and
+   * remembers it as given up. One at a time, so the caller can report each before looking further.
+   */
+  expire(now: number, timeout: number): SentRequest | undefined {
+    for (const [key, r] of this.#outstanding) {
+      if (now - r.sentAt < timeout) return undefined;
+      this.#outstanding.delete(key);
+      this.#remember(key);
+      return r;
+    }
+    return undefined;
+  }
+
+  /** Removes and returns every outstanding request (BEP 3: a choke discards them all). */
+  dropOutstanding(): SentRequest[] {
+    const dropped = [...this.#outstanding.values()];
+    this.#outstanding.clear();
+    return dropped;
+  }
+
+  /** Removes and returns everything unsettled: outstanding requests first, then queued ones. */
+  drain(): BlockRef[] {
+    const pending: BlockRef[] = [...this.#outstanding.values(), ...this.#queue.slice(this.#head)];
+    this.#outstanding.clear();
+    this.#queue = [];
+    this.#head = 0;
+    return pending;
+  }
+
+  /** Restarts every request's timeout at `now` (the clock became known after they were sent). */
+  rebase(now: number): void {
+    for (const r of this.#outstanding.values()) r.sentAt = now;
+  }
+
+  /** Puts `r` in flight and writes its request as message `n` of `buf`; false if it already was. */
+  #start(r: BlockRef, buf: Uint8Array, n: number, now: number): boolean {
+    const key = blockKey(r.index, r.begin);
+    if (this.#outstanding.has(key)) return false;
+    this.#outstanding.set(key, { index: r.index, begin: r.begin, length: r.length, sentAt: now });
+    writeBlockMessage(buf, n * REQUEST_LENGTH, MessageId.request, r.index, r.begin, r.length);
+    return true;
+  }
+
+  #remember(key: number | string): void {
+    this.#late.set(key, true);
+    if (this.#late.size > LATE_LIMIT) this.#late.delete(this.#late.keys().next().value!);
+  }
+}
+
+/** The first `n` request messages of `buf`, or undefined for none. */
+function finish(buf: Uint8Array, n: number): Uint8Array | undefined {
+  if (n === 0) return undefined;
+  return n * REQUEST_LENGTH === buf.length ? buf : buf.subarray(0, n * REQUEST_LENGTH);
+}
