@@ -23,6 +23,9 @@ const COMPACT_AFTER = 1024;
 export class RequestPipeline {
   #queue: BlockRef[] = [];
   #head = 0;
+  // The queued blocks' keys: a block is queued or outstanding at most once, so the owner gets
+  // exactly one answer or failure per accepted request.
+  readonly #queuedKeys = new Set<number | string>();
   // Insertion order is send order, which lets timeouts stop at the first request still in time.
   readonly #outstanding = new Map<number | string, SentRequest>();
   readonly #late = new Map<number | string, true>();
@@ -37,9 +40,11 @@ export class RequestPipeline {
     return this.#outstanding.size;
   }
 
-  /** Queues a request; false if the same block is already outstanding. The caller validated it. */
+  /** Queues a request; false if the same block is already queued or outstanding. The caller validated it. */
   enqueue(index: number, begin: number, length: number): boolean {
-    if (this.#outstanding.has(blockKey(index, begin))) return false;
+    const key = blockKey(index, begin);
+    if (this.#outstanding.has(key) || this.#queuedKeys.has(key)) return false;
+    this.#queuedKeys.add(key);
     this.#queue.push({ index, begin, length });
     return true;
   }
@@ -56,10 +61,12 @@ export class RequestPipeline {
       this.#remember(key);
       return r;
     }
+    if (!this.#queuedKeys.has(key)) return undefined; // most cancels are for blocks already answered
     for (let i = this.#head; i < this.#queue.length; i++) {
       const q = this.#queue[i]!;
       if (q.index === index && q.begin === begin && q.length === length) {
         this.#queue.splice(i, 1);
+        this.#queuedKeys.delete(key);
         return undefined;
       }
     }
@@ -158,6 +165,7 @@ export class RequestPipeline {
     this.#outstanding.clear();
     this.#queue = [];
     this.#head = 0;
+    this.#queuedKeys.clear();
     return pending;
   }
 
@@ -169,7 +177,8 @@ export class RequestPipeline {
   /** Puts `r` in flight and writes its request as message `n` of `buf`; false if it already was. */
   #start(r: BlockRef, buf: Uint8Array, n: number, now: number): boolean {
     const key = blockKey(r.index, r.begin);
-    if (this.#outstanding.has(key)) return false;
+    this.#queuedKeys.delete(key);
+    if (this.#outstanding.has(key)) return false; // cannot happen since enqueue refuses duplicates
     this.#outstanding.set(key, { index: r.index, begin: r.begin, length: r.length, sentAt: now });
     writeBlockMessage(buf, n * REQUEST_LENGTH, MessageId.request, r.index, r.begin, r.length);
     return true;
