@@ -1,7 +1,8 @@
 // Bencoding decoder (BEP 3): strict by default, bounded, and total: whatever the input, it returns a
 // value or throws a BencodeError, never anything else.
 import { BencodeError } from './errors.ts';
-import { decodeKey } from './keys.ts';
+import { decodeKey, FIRST_KEY, internKey, isKey } from './keys.ts';
+import type { KeyEntry } from './keys.ts';
 import { allocate } from './pool.ts';
 import { recordSpan } from './spans.ts';
 import type { BDict, BList, BValue, DecodeOptions } from './types.ts';
@@ -164,6 +165,8 @@ class Decoder {
     const start = this.pos++;
     const out: BDict = {};
     let prevStart = -1, prevEnd = -1;
+    // The previous key's interned entry (null when it has none): its `next` predicts this key.
+    let prev: KeyEntry | null = FIRST_KEY;
     let sorted = true;
     for (;;) {
       if (this.pos >= buf.length) this.fail('BENCODE_UNEXPECTED_END', 'unexpected end of input in dict');
@@ -174,9 +177,16 @@ class Decoder {
       const keyOffset = this.pos;
       const keyStart = this.stringBounds();
       const keyEnd = this.pos;
-      const key = decodeKey(buf, keyStart, keyEnd);
+      let entry: KeyEntry | null = prev === null ? null : prev.next;
+      // A predicted key was checked to sort after `prev` when it was recorded: order is known.
+      let order = -1;
+      if (entry === null || !isKey(entry, buf, keyStart, keyEnd)) {
+        entry = internKey(buf, keyStart, keyEnd);
+        if (prevStart >= 0) order = compareRanges(buf, prevStart, prevEnd, keyStart, keyEnd);
+        if (order < 0 && prev !== null) prev.next = entry;
+      }
+      const key = entry === null ? decodeKey(buf, keyStart, keyEnd) : entry.key;
       if (prevStart >= 0) {
-        const order = compareRanges(buf, prevStart, prevEnd, keyStart, keyEnd);
         if (order > 0) sorted = false;
         if (order === 0 || (!sorted && Object.hasOwn(out, key))) {
           this.fail('BENCODE_DUPLICATE_KEY', `duplicate dict key ${JSON.stringify(key)}`, keyOffset);
@@ -185,6 +195,7 @@ class Decoder {
       }
       prevStart = keyStart;
       prevEnd = keyEnd;
+      prev = entry;
       if (this.pos >= buf.length) this.fail('BENCODE_UNEXPECTED_END', 'dict key without a value');
       const value = this.value(depth);
       if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });

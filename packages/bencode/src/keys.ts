@@ -3,43 +3,64 @@
 // "surrogateescape" scheme). Valid UTF-8 never decodes to a lone surrogate, so the mapping is
 // reversible and keys that are not UTF-8 survive decode -> encode byte-exactly.
 
+/**
+ * An interned dict key: its bytes and its string. `next` is the key that last followed this one in a
+ * dict and was checked to sort after it, so a dict that repeats a key sequence (every announce, every
+ * file entry of a torrent) confirms each key with one byte compare: no hashing and no order check.
+ */
+export interface KeyEntry {
+  readonly bytes: Uint8Array;
+  readonly key: string;
+  next: KeyEntry | null;
+}
+
 const CACHE_SIZE = 1024;
-const cacheBytes: (Uint8Array | undefined)[] = new Array(CACHE_SIZE);
-const cacheStrings: string[] = new Array(CACHE_SIZE);
+const MAX_CACHED_LENGTH = 32;
+const cache: (KeyEntry | undefined)[] = new Array(CACHE_SIZE);
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Decodes the key bytes `buf[start, end)`. Short ASCII keys are interned through a small cache. */
-export function decodeKey(buf: Uint8Array, start: number, end: number): string {
+/** Stands before the first key of a dict: its `next` predicts the first key. Never compared. */
+export const FIRST_KEY: KeyEntry = { bytes: new Uint8Array(0), key: '', next: null };
+
+/** Whether `entry` holds exactly the bytes `buf[start, end)`. */
+export function isKey(entry: KeyEntry, buf: Uint8Array, start: number, end: number): boolean {
+  const bytes = entry.bytes;
+  if (bytes.length !== end - start) return false;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== buf[start + i]) return false;
+  return true;
+}
+
+/** The interned entry for the key bytes `buf[start, end)`, or null when they are long or not ASCII. */
+export function internKey(buf: Uint8Array, start: number, end: number): KeyEntry | null {
   const len = end - start;
-  if (len <= 32) {
-    let h = len;
-    let high = 0;
-    for (let i = start; i < end; i++) {
-      const c = buf[i]!;
-      h = (Math.imul(h, 31) + c) | 0;
-      high |= c;
-    }
-    if (high < 0x80) {
-      const slot = h & (CACHE_SIZE - 1);
-      const cached = cacheBytes[slot];
-      if (cached !== undefined && cached.length === len && sameBytes(cached, buf, start)) return cacheStrings[slot]!;
-      const bytes = buf.slice(start, end);
-      const s = String.fromCharCode.apply(null, bytes as unknown as number[]);
-      cacheBytes[slot] = bytes;
-      cacheStrings[slot] = s;
-      return s;
-    }
+  if (len > MAX_CACHED_LENGTH) return null;
+  let h = len;
+  let high = 0;
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    h = (Math.imul(h, 31) + c) | 0;
+    high |= c;
   }
+  if (high >= 0x80) return null;
+  const slot = h & (CACHE_SIZE - 1);
+  const cached = cache[slot];
+  if (cached !== undefined && isKey(cached, buf, start, end)) return cached;
+  // An evicted entry lets go of its successor, so entries reachable through `next` stay bounded by a
+  // small multiple of the cache size whatever the input.
+  if (cached !== undefined) cached.next = null;
+  const bytes = buf.slice(start, end);
+  const entry: KeyEntry = { bytes, key: String.fromCharCode.apply(null, bytes as unknown as number[]), next: null };
+  cache[slot] = entry;
+  return entry;
+}
+
+/** Decodes key bytes that have no interned entry (long or not ASCII). */
+export function decodeKey(buf: Uint8Array, start: number, end: number): string {
   try {
     return utf8.decode(buf.subarray(start, end));
   } catch {
     return decodeEscaped(buf, start, end);
   }
-}
-
-function sameBytes(a: Uint8Array, buf: Uint8Array, start: number): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== buf[start + i]) return false;
-  return true;
 }
 
 /** UTF-8 decoding where every byte outside a valid sequence becomes U+DC00 + byte. */
