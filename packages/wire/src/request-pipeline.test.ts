@@ -28,7 +28,9 @@ describe('RequestPipeline', () => {
     expect(requests(bytes).map((r) => r.index)).toEqual([0, 1, 2]);
     expect([p.outstanding, p.queued]).toEqual([3, 2]);
     expect(p.send(3, 0)).toBeUndefined(); // no free slot
+    expect(p.find(1, 0)).toMatchObject({ index: 1, begin: 0, length: BLOCK });
     expect(p.answer(1, 0)).toMatchObject({ index: 1, begin: 0, length: BLOCK });
+    expect(p.find(1, 0)).toBeUndefined();
     expect(requests(p.send(3, 0)).map((r) => r.index)).toEqual([3]);
   });
 
@@ -87,8 +89,9 @@ describe('RequestPipeline', () => {
     expect(p.drain().map((r) => r.index)).toEqual([0, 1, 2, 3]);
     for (let i = 0; i < 4; i++) p.enqueue(i, 0, BLOCK);
     p.send(2, 0);
-    expect(p.dropOutstanding().map((r) => r.index)).toEqual([0, 1]);
+    expect([p.dropOldest()?.index, p.dropOldest()?.index, p.dropOldest()]).toEqual([0, 1, undefined]);
     expect([p.outstanding, p.queued]).toEqual([0, 2]);
+    expect(p.answer(0, 0)).toBeUndefined(); // a choke leaves nothing to answer late
   });
 
   it('keeps its counts consistent under any sequence of operations, and stays within the limit', () => {

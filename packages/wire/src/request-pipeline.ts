@@ -110,6 +110,11 @@ export class RequestPipeline {
     return finish(buf, n);
   }
 
+  /** The outstanding request at (`index`, `begin`), left in place. */
+  find(index: number, begin: number): SentRequest | undefined {
+    return this.#outstanding.get(blockKey(index, begin));
+  }
+
   /**
    * Settles the request a block at (`index`, `begin`) answers: the request (removed), 'late' for one
    * we gave up on (forgotten now), or undefined if it was never requested.
@@ -152,11 +157,16 @@ export class RequestPipeline {
     return undefined;
   }
 
-  /** Removes and returns every outstanding request (BEP 3: a choke discards them all). */
-  dropOutstanding(): SentRequest[] {
-    const dropped = [...this.#outstanding.values()];
-    this.#outstanding.clear();
-    return dropped;
+  /**
+   * Removes and returns the oldest outstanding request, not remembered as late (BEP 3: a choke
+   * discards them all, so no answer can come). One at a time, like {@link expire}.
+   */
+  dropOldest(): SentRequest | undefined {
+    for (const [key, r] of this.#outstanding) {
+      this.#outstanding.delete(key);
+      return r;
+    }
+    return undefined;
   }
 
   /** Removes and returns everything unsettled: outstanding requests first, then queued ones. */

@@ -1,5 +1,6 @@
 // Property test: whatever a hostile peer sends after a valid handshake, in whatever chunking, the
-// session only reports events (never throws), stays within its bounds, and once closed stays closed.
+// session only reports events (never throws), stays within its bounds, and once closed stays closed:
+// nothing is sent or reported after `closed`, even when the owner closes it from inside an event.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from './bitfield.ts';
@@ -14,6 +15,8 @@ const torrent = { pieceCount: 20, pieceLength: 32768, totalLength: 19 * 32768 + 
 const small = fc.nat({ max: 40 });
 const offset = fc.oneof(fc.constantFrom(0, 16384, 32768, 0xffffffff), fc.nat({ max: 70000 }));
 const length = fc.oneof(fc.constantFrom(0, 1, 16384, 0xffffffff), fc.nat({ max: 70000 }));
+
+const eventTypes = ['choke', 'unchoke', 'have', 'bitfield', 'request', 'block', 'request-failed', 'violation', 'snubbed', 'extended-handshake'] as const;
 
 const message: fc.Arbitrary<Message> = fc.oneof(
   fc.constantFrom<Message>({ type: 'keep-alive' }, { type: 'choke' }, { type: 'unchoke' }, { type: 'interested' },
@@ -33,12 +36,18 @@ const message: fc.Arbitrary<Message> = fc.oneof(
 describe('PeerSession under hostile input', () => {
   it('never throws, keeps its bounds, and closes at most once', () => {
     fc.assert(
-      fc.property(fc.boolean(), fc.array(message, { maxLength: 60 }), fc.array(fc.nat(), { maxLength: 10 }), fc.nat({ max: 200_000 }), (fast, msgs, cuts, later) => {
+      fc.property(fc.boolean(), fc.array(message, { maxLength: 60 }), fc.array(fc.nat(), { maxLength: 10 }), fc.nat({ max: 200_000 }), fc.option(fc.constantFrom(...eventTypes)), (fast, msgs, cuts, later, closeOn) => {
         const events: SessionEvent[] = [];
+        const afterClose: string[] = [];
         const s: PeerSession = new PeerSession({
-          infoHash, peerId: pattern(20, 1), torrent, pieces: Bitfield.full(20), reqq: 8, maxViolations: 5,
-          onSend: () => {}, onEvent: (e) => {
+          infoHash, peerId: pattern(20, 1), torrent, pieces: Bitfield.full(20), reqq: 8, maxViolations: 5, snubTimeout: 10_000, keepAliveInterval: 20_000,
+          onSend: () => {
+            if (s.closed) afterClose.push('send');
+          },
+          onEvent: (e) => {
+            if (events.at(-1)?.type === 'closed') afterClose.push(e.type);
             events.push(e);
+            if (e.type === closeOn) s.close(); // an owner that drops the peer on this event
             if (e.type === 'request') s.sendPiece(e.index, e.begin, new Uint8Array(e.length));
           },
         });
@@ -55,6 +64,7 @@ describe('PeerSession under hostile input', () => {
         }
         s.tick(later);
         expect(events.filter((e) => e.type === 'closed').length).toBeLessThanOrEqual(1);
+        expect(afterClose).toEqual([]);
         expect(s.incomingRequests).toBeLessThanOrEqual(8);
         expect(s.outstanding).toBeLessThanOrEqual(5);
         if (!s.closed) expect(s.violations).toBeLessThanOrEqual(5);

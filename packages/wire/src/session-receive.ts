@@ -57,7 +57,11 @@ export function receiveMessage(s: PeerSession, c: SessionCore, e: Message): void
       if (s.peerChoking) return;
       s.peerChoking = true;
       // BEP 3: a choke discards every pending request. With BEP 6 the peer rejects each one instead.
-      if (!s.fast) for (const r of c.requests.dropOutstanding()) c.failed(r, 'choked');
+      // One at a time: if the owner closes the session meanwhile, close() reports the rest.
+      for (let r = s.fast ? undefined : c.requests.dropOldest(); r; r = c.requests.dropOldest()) {
+        c.failed(r, 'choked');
+        if (s.closed) return;
+      }
       c.emit({ type: 'choke' });
       return;
     case 'unchoke':
@@ -132,6 +136,7 @@ export function receiveMessage(s: PeerSession, c: SessionCore, e: Message): void
 
 /** Counts a breach that does not close the connection by itself; too many do. */
 function violation(s: PeerSession, c: SessionCore, code: WireErrorCode, message: string): void {
+  if (s.closed) return; // the owner closed the session from an event of this same message
   s.violations++;
   c.emit({ type: 'violation', code, message });
   if (s.violations > c.limits.maxViolations && !s.closed) {
@@ -175,10 +180,20 @@ function receiveRequest(s: PeerSession, c: SessionCore, index: number, begin: nu
   if (verdict.outcome === 'duplicate') return;
   if (verdict.violation !== undefined) violation(s, c, 'WIRE_BAD_REQUEST', verdict.violation);
   // BEP 6 wants every refused request rejected; BEP 3 has no way to say no.
-  if (s.fast) c.sendBlockMessage(MessageId.reject, { index, begin, length });
+  if (s.fast && !s.closed) c.sendBlockMessage(MessageId.reject, { index, begin, length });
 }
 
 function receiveBlock(s: PeerSession, c: SessionCore, index: number, begin: number, block: Uint8Array): void {
+  const sent = c.requests.find(index, begin);
+  if (sent && sent.length === block.length) {
+    c.clock.lastProgress = c.clock.now;
+    if (s.snubbed) {
+      s.snubbed = false;
+      c.emit({ type: 'snubbed', snubbed: false });
+      // Closed by the owner: the request is still outstanding, so close() reported it as failed.
+      if (s.closed) return;
+    }
+  }
   const r = c.requests.answer(index, begin);
   if (r === 'late') {
     // A block we cancelled or gave up on may still arrive; it is harmless and maybe useful.
@@ -190,14 +205,10 @@ function receiveBlock(s: PeerSession, c: SessionCore, index: number, begin: numb
     return;
   }
   if (block.length !== r.length) {
-    violation(s, c, 'WIRE_BAD_REQUEST', `block of ${block.length} bytes for a request of ${r.length}`);
+    // Reported before the violation, which may close the session: the request is no longer pending.
     c.failed(r, 'invalid');
+    violation(s, c, 'WIRE_BAD_REQUEST', `block of ${block.length} bytes for a request of ${r.length}`);
     return;
-  }
-  c.clock.lastProgress = c.clock.now;
-  if (s.snubbed) {
-    s.snubbed = false;
-    c.emit({ type: 'snubbed', snubbed: false });
   }
   c.emit({ type: 'block', index, begin, block });
 }

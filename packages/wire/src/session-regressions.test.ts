@@ -56,3 +56,60 @@ describe('PeerSession regressions', () => {
     expect(A.events.filter((e) => e.type === 'request-failed').length).toBe(1);
   });
 });
+
+describe('PeerSession: nothing is sent or reported after `closed` when the owner closes from an event', () => {
+  it('on a request failed by the peer\'s choke: the other requests are reported as closed, each once', () => {
+    const A = connected({ extended: true }, {}, (s, e) => {
+      if (e.type === 'request-failed' && e.reason === 'choked') s.close();
+    });
+    A.s.receive(encodeUnchoke());
+    for (let b = 0; b < 3; b++) A.s.request(b, 0, BLOCK);
+    A.s.receive(Uint8Array.of(0, 0, 0, 1, 0)); // choke, without the fast extension
+    expect(A.afterClose).toEqual([]);
+    const failed = A.events.filter((e) => e.type === 'request-failed');
+    expect(failed.map((e) => e.type === 'request-failed' && `${e.index}:${e.reason}`)).toEqual(['0:choked', '1:closed', '2:closed']);
+  });
+
+  it('on snubbed: no keep-alive follows', () => {
+    const A = connected(undefined, { snubTimeout: 1000, keepAliveInterval: 1000, requestTimeout: 10_000 }, (s, e) => {
+      if (e.type === 'snubbed' && e.snubbed) s.close();
+    });
+    A.s.receive(encodeUnchoke());
+    A.s.request(0, 0, BLOCK);
+    A.s.tick(2000);
+    expect(A.s.closed).toBe(true);
+    expect(A.afterClose).toEqual([]);
+  });
+
+  it('on unsnubbed: the block is not delivered after close but reported as a closed request', () => {
+    const A = connected(undefined, { snubTimeout: 1000, requestTimeout: 10_000 }, (s, e) => {
+      if (e.type === 'snubbed' && !e.snubbed) s.close();
+    });
+    A.s.receive(encodeUnchoke());
+    A.s.request(0, 0, BLOCK);
+    A.s.tick(1000);
+    expect(A.s.snubbed).toBe(true);
+    A.s.receive(concat([Uint8Array.of(0, 0, 0x40, 9, 7, 0, 0, 0, 0, 0, 0, 0, 0), new Uint8Array(BLOCK)]), 1500);
+    expect(A.afterClose).toEqual([]);
+    expect(A.events.filter((e) => e.type === 'request-failed').map((e) => e.type === 'request-failed' && e.reason)).toEqual(['closed']);
+  });
+
+  it('when a wrong-length block is the violation too many: its request is reported before the close', () => {
+    const A = connected(undefined, { maxViolations: 0 });
+    A.s.receive(encodeUnchoke());
+    A.s.request(0, 0, BLOCK);
+    A.s.receive(Uint8Array.of(0, 0, 0, 10, 7, 0, 0, 0, 0, 0, 0, 0, 0, 1)); // a 1-byte block
+    expect(A.s.closed).toBe(true);
+    expect(A.afterClose).toEqual([]);
+    expect(A.events.filter((e) => e.type === 'request-failed').map((e) => e.type === 'request-failed' && e.reason)).toEqual(['invalid']);
+  });
+
+  it('when a bad request is the violation too many: no reject follows the close', () => {
+    const A = connected(undefined, { maxViolations: 0 });
+    A.s.unchoke();
+    A.s.receive(Uint8Array.of(0, 0, 0, 13, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1)); // 65537 bytes: too long
+    expect(A.s.closed).toBe(true);
+    expect(A.afterClose).toEqual([]);
+    expect(messages(A.sent).some((m) => m.type === 'reject')).toBe(false);
+  });
+});

@@ -30,6 +30,7 @@ export function runTimers(s: PeerSession, c: SessionCore): void {
   if (!s.snubbed && requests.outstanding > 0 && clock.sinceProgress >= limits.snubTimeout) {
     s.snubbed = true;
     c.emit({ type: 'snubbed', snubbed: true });
+    if (s.closed) return; // the owner dropped the snubbing peer
   }
   if (failed) c.pump(s); // slots freed by timeouts go to queued requests
   if (c.handshakeSent && clock.sinceSent >= limits.keepAliveInterval) c.send(encodeKeepAlive());
