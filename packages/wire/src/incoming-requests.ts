@@ -58,9 +58,11 @@ export class IncomingRequests {
     }
     // Not a violation: requests sent just before our choke arrived are normal.
     if (choking && !this.#allowed.has(index)) return REFUSED;
-    if (this.#pending.size >= this.#reqq) return { outcome: 'refused', violation: `more than ${this.#reqq} requests queued` };
+    // A repeat is checked before the limit: refusing it (a BEP 6 reject) would tell the peer its
+    // request is void while the first copy is still pending and may yet be answered.
     const key = blockKey(index, begin);
     if (this.#pending.has(key)) return DUPLICATE;
+    if (this.#pending.size >= this.#reqq) return { outcome: 'refused', violation: `more than ${this.#reqq} requests queued` };
     this.#pending.set(key, { index, begin, length });
     return QUEUED;
   }

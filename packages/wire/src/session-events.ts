@@ -48,7 +48,7 @@ export type SessionEvent =
   | { type: 'suggest'; index: number }
   | { type: 'allowed-fast'; index: number }
   | { type: 'port'; port: number }
-  /** A message of an extension we registered. */
+  /** A message of an extension we registered. `payload` is a view into received bytes, like `block`. */
   | { type: 'extended'; name: string; payload: Uint8Array }
   /** No block arrived for `snubTimeout` while requests were outstanding (true), or one arrived again (false). */
   | { type: 'snubbed'; snubbed: boolean }

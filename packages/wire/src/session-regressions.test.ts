@@ -2,7 +2,8 @@
 // its fix.
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from './bitfield.ts';
-import { encodeUnchoke } from './encode.ts';
+import { encodeExtended, encodeRequest, encodeUnchoke } from './encode.ts';
+import { encodeExtendedHandshake } from './extension-handshake.ts';
 import { encodeHandshake } from './handshake.ts';
 import type { Message } from './messages.ts';
 import { WireParser } from './parser.ts';
@@ -111,5 +112,35 @@ describe('PeerSession: nothing is sent or reported after `closed` when the owner
     expect(A.s.closed).toBe(true);
     expect(A.afterClose).toEqual([]);
     expect(messages(A.sent).some((m) => m.type === 'reject')).toBe(false);
+  });
+});
+
+describe('PeerSession: received bytes and the caller\'s arguments', () => {
+  it('keeps the peer\'s extension handshake intact when the received buffer is reused', () => {
+    const A = connected();
+    const chunk = concat([Uint8Array.of(0, 0, 0, 0), encodeExtended(0, encodeExtendedHandshake({ m: { ut_pex: 3 }, yourip: Uint8Array.of(10, 0, 0, 1) }))]);
+    A.s.receive(chunk);
+    chunk.fill(0); // a transport reading into one buffer over and over
+    expect(Array.from(A.s.peerExtendedHandshake!.yourip!)).toEqual([10, 0, 0, 1]);
+    expect(A.s.peerExtendedHandshake!.yourip!.buffer).not.toBe(chunk.buffer);
+  });
+
+  it('ignores a repeated request while its first copy is pending, even when our queue is full', () => {
+    const A = connected(undefined, { reqq: 1 });
+    A.s.unchoke();
+    const request = encodeRequest({ index: 1, begin: 0, length: 10 });
+    A.s.receive(request);
+    A.s.receive(request);
+    expect(A.s.violations).toBe(0);
+    expect(messages(A.sent).some((m) => m.type === 'reject')).toBe(false);
+    expect(A.s.sendPiece(1, 0, new Uint8Array(10))).toBe(true);
+  });
+
+  it('setTorrent refuses a shape whose piece count differs from our pieces, like the constructor', () => {
+    const s = new PeerSession({ infoHash, peerId: pattern(20, 1), pieces: new Bitfield(5), onSend: () => {}, onEvent: () => {} });
+    expect(() => s.setTorrent(torrent)).toThrow(/piece count/);
+    expect(s.torrent).toBeUndefined();
+    s.setTorrent({ pieceCount: 5, pieceLength: 16384, totalLength: 5 * 16384 });
+    expect(s.torrent?.pieceCount).toBe(5);
   });
 });

@@ -154,6 +154,9 @@ export class PeerSession {
       if (sameShape(c.torrent, torrent)) return;
       throw new WireError('WIRE_INVALID_ARGUMENT', 'the torrent shape is already set to different values');
     }
+    if (this.pieces && this.pieces.length !== torrent.pieceCount) {
+      throw new WireError('WIRE_INVALID_ARGUMENT', 'pieces bitfield length differs from the torrent piece count');
+    }
     c.torrent = torrent;
     this.#parser.setPieceCount(torrent.pieceCount);
     if (this.closed) return;
