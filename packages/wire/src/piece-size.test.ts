@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Bitfield } from './bitfield.ts';
 import { encodeHaveAll, encodePiece, encodeRequest, encodeUnchoke } from './encode.ts';
 import { encodeHandshake } from './handshake.ts';
-import { pieceAlignedShape } from './piece-size.ts';
+import { pieceAlignedShape, validBlock } from './piece-size.ts';
 import { PeerSession, type SessionEvent, type TorrentShape } from './session.ts';
 import { pattern } from './test-helpers.ts';
 
@@ -87,5 +87,27 @@ describe('hybrid torrents', () => {
     A.s.receive(encodeRequest({ index: 3, begin: 0, length: 1001 }));
     expect(A.s.violations).toBe(1);
     expect(A.events.filter((e) => e.type === 'request').length).toBe(2);
+  });
+});
+
+describe('validBlock', () => {
+  it('checks a block against the piece it is in, the length bound, and integers', () => {
+    const v1 = { pieceCount: 3, pieceLength: PIECE, totalLength: 2 * PIECE + 10 };
+    expect(validBlock(v1, 0, PIECE - BLOCK, BLOCK, BLOCK)).toBe(true);
+    expect(validBlock(v1, 0, PIECE - BLOCK + 1, BLOCK, BLOCK)).toBe(false); // crosses into piece 1
+    expect(validBlock(v1, 2, 0, 10, BLOCK)).toBe(true);
+    expect(validBlock(v1, 2, 0, 11, BLOCK)).toBe(false); // the short last piece
+    expect(validBlock(v1, 3, 0, 1, BLOCK)).toBe(false);
+    expect(validBlock(v1, 0, 0, BLOCK + 1, BLOCK)).toBe(false);
+    expect(validBlock(v1, 0, 0, 0, BLOCK)).toBe(false);
+    expect(validBlock(v1, 0, 0.5, 1, BLOCK)).toBe(false);
+    expect(validBlock(pieceAlignedShape(files, PIECE), 1, 7000, 232, BLOCK)).toBe(true);
+    expect(validBlock(pieceAlignedShape(files, PIECE), 1, 7000, 233, BLOCK)).toBe(false);
+  });
+
+  it('without a shape checks only the wire\'s uint32 ranges', () => {
+    expect(validBlock(undefined, 0xffffffff, 0xffffffff - 1, 1, BLOCK)).toBe(true);
+    expect(validBlock(undefined, 2 ** 32, 0, 1, BLOCK)).toBe(false);
+    expect(validBlock(undefined, -1, 0, 1, BLOCK)).toBe(false);
   });
 });

@@ -1,8 +1,10 @@
-// Regression tests: the handshake and idle timers count from the first clock value the session sees,
-// so a session created without `now` and driven by `Date.now()` (runSession) does not time out at once.
+// The session's timer marks (SessionClock), and regression tests: the handshake and idle timers count
+// from the first clock value the session sees, so a session created without `now` and driven by
+// `Date.now()` (runSession) does not time out at once.
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeHandshake } from './handshake.ts';
 import { PeerSession, type PeerSessionOptions, type SessionEvent } from './session.ts';
+import { SessionClock } from './session-clock.ts';
 import { connect, listen, runSession, type TcpConnection, type TcpListener } from './tcp.ts';
 import { pattern, waitFor } from './test-helpers.ts';
 
@@ -21,6 +23,33 @@ const closedWith = (events: SessionEvent[]): string | undefined => {
   const e = events.find((x) => x.type === 'closed');
   return e?.type === 'closed' ? e.error?.code : undefined;
 };
+
+describe('SessionClock', () => {
+  it('without a start time, the first time given anchors every mark, once', () => {
+    const c = new SessionClock(undefined);
+    expect(c.set(undefined)).toBe(false);
+    expect(c.set(T0)).toBe(true);
+    expect([c.startedAt, c.lastSent, c.lastReceived, c.lastProgress, c.now]).toEqual([T0, T0, T0, T0, T0]);
+    expect(c.set(T0 + 500)).toBe(false);
+    expect(c.startedAt).toBe(T0);
+    expect(c.sinceStart).toBe(500);
+  });
+
+  it('with a start time, measures from it', () => {
+    const c = new SessionClock(100);
+    expect(c.set(T0)).toBe(false);
+    expect(c.sinceStart).toBe(T0 - 100);
+  });
+
+  it('measures each mark separately', () => {
+    const c = new SessionClock(0);
+    c.set(1000);
+    c.lastSent = 900;
+    c.lastReceived = 800;
+    c.lastProgress = 700;
+    expect([c.sinceSent, c.sinceReceived, c.sinceProgress]).toEqual([100, 200, 300]);
+  });
+});
 
 describe('PeerSession clock', () => {
   it('accepts a handshake that arrives after the first tick but within the timeout', () => {
