@@ -1,7 +1,7 @@
 // createTorrent: files on disk -> .torrent bytes and info hashes (v1, v2 or hybrid).
-import { encode } from '@torrentkit/bencode';
+import { encode, encodeInto, encodingLength } from '@torrentkit/bencode';
 import { defaultDigests } from '../hash/digest.ts';
-import type { EngineOptions } from '../hash/engine.ts';
+import { startHashWorkers, type EngineOptions } from '../hash/engine.ts';
 import { metainfoError } from '../hash/errors.ts';
 import { hashFiles, type HashProgress } from '../hash/hash-files.ts';
 import { compileExcludes } from './glob.ts';
@@ -92,29 +92,29 @@ export interface CreatedTorrent {
 export async function createTorrent(input: CreateTorrentInput, options: CreateTorrentOptions = {}): Promise<CreatedTorrent> {
   const version = options.version ?? 'v1';
   if (version !== 'v1' && version !== 'v2' && version !== 'hybrid') throw metainfoError('METAINFO_INVALID_INPUT', `unknown version ${String(version)}`);
-  const { files: found, single, name } = await collect(input, options);
-  if (found.length === 0) throw metainfoError('METAINFO_NO_FILES', 'no files to put in the torrent');
-  const ordered = sortByPath(found, (f) => f.relPath, version);
-  for (let i = 1; i < ordered.length; i++) {
-    if (ordered[i]!.relPath.join('/') === ordered[i - 1]!.relPath.join('/')) {
-      throw metainfoError('METAINFO_INVALID_INPUT', `two files with the same torrent path ${ordered[i]!.relPath.join('/')}`);
-    }
+  // Workers start now so their start-up overlaps the directory walk.
+  const workers = startHashWorkers(options.threads);
+  let prepared: Awaited<ReturnType<typeof prepare>>;
+  let hashed: Awaited<ReturnType<typeof hashFiles>>;
+  try {
+    prepared = await prepare(input, options, version);
+    hashed = await hashFiles(prepared.ordered.map((f) => ({ path: f.path, length: f.length })), {
+      pieceLength: prepared.pieceLength, mode: version, tailPad: !prepared.single,
+      threads: options.threads, signal: options.signal, chunkSize: options.chunkSize,
+      implementation: options.implementation, onProgress: options.onProgress,
+    }, workers);
+  } finally {
+    await workers.close();
   }
-  const total = ordered.reduce((n, f) => n + f.length, 0);
-  if (total === 0) throw metainfoError('METAINFO_INVALID_LENGTH', 'all files are empty: nothing to hash');
-  const pieceLength = choosePieceLength(total, options);
-
-  const hashed = await hashFiles(ordered.map((f) => ({ path: f.path, length: f.length })), {
-    pieceLength, mode: version, tailPad: !single,
-    threads: options.threads, signal: options.signal, chunkSize: options.chunkSize,
-    implementation: options.implementation, onProgress: options.onProgress,
-  });
+  const { ordered, single, name, pieceLength, total } = prepared;
   const files: BuiltFile[] = ordered.map((f) => ({ path: f.relPath, length: f.length }));
   const info = infoDict(files, hashed.layout, hashed.pieces, hashed.files, {
     version, name, pieceLength, single, private: options.private, source: options.source,
   });
-  const infoBytes = encode(info);
-  const torrent = encode(topLevel(info, hashed.files, version, options));
+  // Sized up front: growing a buffer by doubling leaves megabytes of copies behind on big trees.
+  const infoBytes = new Uint8Array(encodingLength(info));
+  encodeInto(info, infoBytes);
+  const torrent = withInfo(topLevel(hashed.files, version, options), infoBytes);
   const digests = defaultDigests();
   const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   return {
@@ -125,6 +125,21 @@ export async function createTorrent(input: CreateTorrentInput, options: CreateTo
     ...(version !== 'v2' ? { infoHash: hex(digests.sha1(infoBytes)) } : {}),
     ...(version !== 'v1' ? { infoHashV2: hex(digests.sha256(infoBytes)) } : {}),
   };
+}
+
+/** The files to hash, in torrent order, and the piece length for them. */
+async function prepare(input: CreateTorrentInput, options: CreateTorrentOptions, version: 'v1' | 'v2' | 'hybrid') {
+  const { files: found, single, name } = await collect(input, options);
+  if (found.length === 0) throw metainfoError('METAINFO_NO_FILES', 'no files to put in the torrent');
+  const ordered = sortByPath(found, (f) => f.relPath, version);
+  for (let i = 1; i < ordered.length; i++) {
+    if (ordered[i]!.relPath.join('/') === ordered[i - 1]!.relPath.join('/')) {
+      throw metainfoError('METAINFO_INVALID_INPUT', `two files with the same torrent path ${ordered[i]!.relPath.join('/')}`);
+    }
+  }
+  const total = ordered.reduce((n, f) => n + f.length, 0);
+  if (total === 0) throw metainfoError('METAINFO_INVALID_LENGTH', 'all files are empty: nothing to hash');
+  return { ordered, single, name, total, pieceLength: choosePieceLength(total, options) };
 }
 
 function choosePieceLength(total: number, options: CreateTorrentOptions): number {
@@ -139,8 +154,8 @@ function choosePieceLength(total: number, options: CreateTorrentOptions): number
   return n;
 }
 
-function topLevel(info: Record<string, unknown>, hashes: Parameters<typeof pieceLayers>[0], version: string, o: CreateTorrentOptions): Record<string, unknown> {
-  const top: Record<string, unknown> = { info };
+function topLevel(hashes: Parameters<typeof pieceLayers>[0], version: string, o: CreateTorrentOptions): Record<string, unknown> {
+  const top: Record<string, unknown> = {};
   const tiers = announceTiers(o.announce);
   if (tiers.length > 0) top.announce = tiers[0]![0]!;
   if (tiers.length > 1 || (tiers[0]?.length ?? 0) > 1) top['announce-list'] = tiers;
@@ -156,6 +171,30 @@ function topLevel(info: Record<string, unknown>, hashes: Parameters<typeof piece
     top['piece layers'] = layers;
   }
   return top;
+}
+
+/**
+ * The whole torrent: `top`'s keys with the already-encoded info dict spliced in at its sorted place,
+ * so the info dict (megabytes for trees of many files) is encoded once, not twice.
+ */
+function withInfo(top: Record<string, unknown>, infoBytes: Uint8Array): Uint8Array {
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(top)) (k < 'info' ? before : after)[k] = v;
+  // Both are dicts: drop their 'd' and 'e' and join the entries around "4:info" + the info bytes.
+  const head = encode(before);
+  const tail = encode(after);
+  const key = new TextEncoder().encode('4:info');
+  const out = new Uint8Array(head.length - 1 + key.length + infoBytes.length + tail.length - 1);
+  let at = 0;
+  out.set(head.subarray(0, head.length - 1), at);
+  at += head.length - 1;
+  out.set(key, at);
+  at += key.length;
+  out.set(infoBytes, at);
+  at += infoBytes.length;
+  out.set(tail.subarray(1), at);
+  return out;
 }
 
 /** Normalise the `announce` option into BEP 12 tiers (empty URLs and tiers dropped). */

@@ -1,9 +1,9 @@
 // Hashes one chunk: SHA-1 per v1 piece and, for v2, the SHA-256 subtree root of every piece
-// (16 KiB leaves, zero-padded). The chunk is pulled through a small window (128 KiB): each slice
-// is read and hashed at once while it is still in the CPU cache. Reading a whole 4 MiB chunk first
+// (16 KiB leaves, zero-padded). The chunk is pulled through a small window (128 KiB to 1 MiB): each
+// slice is read and hashed at once while it is still in the CPU cache. Reading a whole 4 MiB chunk first
 // and hashing it after costs about three times the kernel copy time and a second trip to memory.
 // Pure: the bytes come from a callback, so the same code runs in workers, in-thread and in tests.
-import type { Digests, HashStream } from './digest.ts';
+import type { Digests, HashStream } from './digest-native.ts';
 import { BLOCK_SIZE, HASH_SIZE, merkleRoot } from './merkle.ts';
 
 /** What to hash in a chunk (a structured-clone-friendly subset of {@link Chunk}). */
@@ -29,13 +29,29 @@ export type ChunkSource = (into: Uint8Array, from: number) => void;
 export interface HashScratch {
   window: Uint8Array;
   leaves: Uint8Array;
+  /** Size the window per job from the piece length (see {@link windowFor}); false keeps it fixed. */
+  auto?: boolean;
 }
 
-/** Default window: a multiple of the 16 KiB block, small enough to stay in L2 cache. */
+/** Smallest window: a multiple of the 16 KiB block, small enough to stay in L2 cache. */
 export const WINDOW_SIZE = 128 * 1024;
+/** Largest window a whole piece may take (the L2 cache of one core, on common CPUs). */
+export const MAX_WINDOW_SIZE = 1024 * 1024;
 
-/** Scratch buffers with the default window size. */
-export function hashScratch(windowSize = WINDOW_SIZE): HashScratch {
+/**
+ * Window for a piece length: whole pieces whenever they fit, so each piece is hashed in one call
+ * (an incremental hash per piece costs a native hash object each, which adds up on torrents of
+ * many small pieces), else the largest window.
+ */
+export function windowFor(pieceLength: number): number {
+  if (pieceLength > MAX_WINDOW_SIZE) return MAX_WINDOW_SIZE;
+  if (pieceLength <= WINDOW_SIZE || pieceLength % BLOCK_SIZE !== 0) return WINDOW_SIZE;
+  return pieceLength;
+}
+
+/** Scratch buffers; without `windowSize` the window follows each job's piece length. */
+export function hashScratch(windowSize?: number): HashScratch {
+  if (windowSize === undefined) return { window: new Uint8Array(WINDOW_SIZE), leaves: new Uint8Array(0), auto: true };
   if (windowSize % BLOCK_SIZE !== 0 || windowSize <= 0) throw new RangeError('window size must be a multiple of 16 KiB');
   return { window: new Uint8Array(windowSize), leaves: new Uint8Array(0) };
 }
@@ -46,6 +62,10 @@ export function hashChunkFrom(digests: Digests, work: ChunkWork, source: ChunkSo
   const pieces = pl > 0 ? Math.ceil(length / pl) : 0;
   const sha1 = new Uint8Array(pieces * 20);
   const roots = new Uint8Array((tree.length / 3) * HASH_SIZE);
+  if (scratch.auto) {
+    const size = windowFor(pl);
+    if (scratch.window.length !== size) scratch.window = new Uint8Array(size);
+  }
   const W = scratch.window.length;
   let stream: HashStream | undefined;
   let t = 0; // next v2 piece (index into tree triples / 3)

@@ -7,6 +7,7 @@ import { chunkSizeFor, planChunks } from './layout.ts';
 import { metainfoError, readErrorCode } from './errors.ts';
 import type { ReadProblem } from './read-node.ts';
 import type { JobMessage, ResultMessage } from './worker-protocol.ts';
+import type { WorkerPool } from './worker-pool.ts';
 
 /** Where file `i` of the layout lives on disk. */
 export interface PathSource {
@@ -45,14 +46,53 @@ export async function defaultThreads(): Promise<number> {
   }
 }
 
-/** Run every chunk of `layout`; `onChunk` is called once per chunk, in completion order. */
+/**
+ * Hashing workers started ahead of the work, so their start-up (tens of milliseconds each: a V8
+ * isolate and a module graph) overlaps whatever the caller does first, such as walking a directory.
+ */
+export interface HashWorkers {
+  /** The thread count and the started pool (none when hashing stays on the calling thread). */
+  readonly ready: Promise<{ threads: number; pool?: WorkerPool }>;
+  /** Stop the workers. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** Start the workers for `threads` hashing threads (default: one per core). */
+export function startHashWorkers(threads?: number): HashWorkers {
+  const ready = (async () => {
+    const n = threads ?? (await defaultThreads());
+    if (n <= 0) return { threads: n };
+    const { WorkerPool } = await import('./worker-pool.ts');
+    // With two or more threads this thread is one of the hashers: one worker fewer to start.
+    return { threads: n, pool: new WorkerPool(n >= 2 ? n - 1 : n) };
+  })();
+  let closed: Promise<void> | undefined;
+  return { ready, close: () => (closed ??= ready.then((r) => r.pool?.close(), () => undefined)) };
+}
+
+/**
+ * Run every chunk of `layout`; `onChunk` is called once per chunk, in completion order. Uses
+ * `workers` when given (the caller closes them), else starts and stops its own.
+ */
 export async function runChunks(
   layout: Layout, files: readonly PathSource[], opts: EngineOptions & { lenient: boolean },
-  onChunk: (r: ChunkResult) => void,
+  onChunk: (r: ChunkResult) => void, workers?: HashWorkers,
 ): Promise<void> {
   const { signal } = opts;
   signal?.throwIfAborted();
-  const threads = opts.threads ?? (await defaultThreads());
+  const own = workers ? undefined : startHashWorkers(opts.threads);
+  try {
+    await runWith(layout, files, opts, onChunk, (workers ?? own)!);
+  } finally {
+    await own?.close();
+  }
+}
+
+async function runWith(
+  layout: Layout, files: readonly PathSource[], opts: EngineOptions & { lenient: boolean },
+  onChunk: (r: ChunkResult) => void, workers: HashWorkers,
+): Promise<void> {
+  const { signal } = opts;
   const v1PieceLength = layout.mode === 'v2' ? 0 : layout.pieceLength;
   const chunks = planChunks(layout, chunkSizeFor(layout.pieceLength, opts.chunkSize));
   const toJob = (chunk: Chunk): Omit<JobMessage, 'id'> => ({
@@ -69,14 +109,12 @@ export async function runChunks(
     }
     onChunk({ chunk, sha1: msg.sha1, roots: msg.roots, problems: msg.problems });
   };
-  if (threads <= 0) return runInThread(chunks, toJob, accept, signal);
+  const { threads, pool } = await workers.ready;
+  if (!pool) return runInThread(chunks, toJob, accept, signal);
 
-  // With two or more threads, this thread is one of the hashers: one worker fewer to start
-  // (each costs a V8 isolate and a chunk buffer). It takes a chunk only when every worker already
-  // has a job queued, so the workers never wait on it.
+  // This thread hashes too, but takes a chunk only when every worker already has a job queued,
+  // so the workers never wait on it.
   const hashHere = threads >= 2 ? await localHasher() : undefined;
-  const { WorkerPool } = await import('./worker-pool.ts');
-  const pool = new WorkerPool(hashHere ? threads - 1 : threads);
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   let aborted: () => void = () => {};
@@ -109,7 +147,8 @@ export async function runChunks(
     if (failure !== undefined) throw failure;
   } finally {
     signal?.removeEventListener('abort', aborted);
-    await pool.close();
+    // Jobs still queued when this run stops early must not outlive it.
+    if (inFlight.size > 0 || failure !== undefined || signal?.aborted) await workers.close();
   }
 }
 

@@ -1,6 +1,6 @@
 // Piece hashing of files on disk: v1 SHA-1 pieces, BEP 52 per-file merkle trees, or both (hybrid).
 import { defaultDigests, nobleDigests } from './digest.ts';
-import { runChunks, type EngineOptions } from './engine.ts';
+import { runChunks, type EngineOptions, type HashWorkers } from './engine.ts';
 import { layoutFiles, type HashMode, type Layout } from './layout.ts';
 import { HASH_SIZE, rootFromPieceLayer } from './merkle.ts';
 
@@ -50,8 +50,9 @@ export interface HashResult {
 /**
  * Hash files for a torrent. Reads piece-aligned chunks of the concatenated files (pads included in
  * v2/hybrid layouts) on `threads` workers, each chunk reading across file boundaries as needed.
+ * `workers` (from {@link startHashWorkers}) are used instead of starting new ones; the caller closes them.
  */
-export async function hashFiles(sources: readonly HashSource[], options: HashOptions): Promise<HashResult> {
+export async function hashFiles(sources: readonly HashSource[], options: HashOptions, workers?: HashWorkers): Promise<HashResult> {
   const mode = options.mode ?? 'v1';
   const layout = layoutFiles(sources.map((s) => s.length), options.pieceLength, mode, { tailPad: options.tailPad ?? true });
   const { pieceLength } = layout;
@@ -65,6 +66,7 @@ export async function hashFiles(sources: readonly HashSource[], options: HashOpt
   const totalPieces = mode === 'v2'
     ? sources.reduce((n, s) => n + Math.ceil(s.length / pieceLength), 0)
     : layout.pieceCount;
+  let smallRoots: Uint8Array | undefined;
   const progress: HashProgress = { bytes: 0, totalBytes: layout.dataLength, pieces: 0, totalPieces };
   await runChunks(layout, sources, { ...options, lenient: false }, ({ chunk, sha1, roots }) => {
     if (sha1.length) pieces.set(sha1, chunk.firstPiece * 20);
@@ -72,12 +74,19 @@ export async function hashFiles(sources: readonly HashSource[], options: HashOpt
       const root = roots.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
       const file = files[t.file]!;
       if (file.pieceLayer) file.pieceLayer.set(root, t.piece * HASH_SIZE);
-      else file.piecesRoot = root.slice();
+      else {
+        // One shared buffer for the roots of small files: a backing store per 32-byte root adds up
+        // to megabytes on trees of many small files.
+        const at = t.file * HASH_SIZE;
+        smallRoots ??= new Uint8Array(sources.length * HASH_SIZE);
+        smallRoots.set(root, at);
+        file.piecesRoot = smallRoots.subarray(at, at + HASH_SIZE);
+      }
     });
     progress.bytes += chunk.dataBytes;
     progress.pieces += mode === 'v2' ? chunk.tree.length : chunk.pieces;
     options.onProgress?.({ ...progress });
-  });
+  }, workers);
   const digests = options.implementation === 'noble' ? nobleDigests : defaultDigests();
   for (const file of files) {
     if (file.pieceLayer) file.piecesRoot = rootFromPieceLayer(digests, file.pieceLayer, pieceLength);

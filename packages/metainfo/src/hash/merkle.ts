@@ -1,6 +1,6 @@
 // BEP 52 merkle trees: SHA-256 over 16 KiB blocks of each file. Leaves beyond the end of a file are
 // 32 zero bytes, so a padded subtree's root depends only on its height; those roots are cached.
-import type { Digests } from './digest.ts';
+import type { Digests } from './digest-native.ts';
 
 /** BEP 52 leaf size: every file is hashed in blocks of 16 KiB (the last block may be shorter). */
 export const BLOCK_SIZE = 16384;

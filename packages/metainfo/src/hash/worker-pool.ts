@@ -12,8 +12,8 @@ interface Slot {
   pending: Map<number, Done>;
 }
 
-/** Jobs each worker may hold at once (one hashing, three waiting). */
-export const JOBS_PER_WORKER = 4;
+/** Jobs each worker may hold at once (one hashing, two waiting): enough that a worker never idles while the calling thread hashes a chunk of its own, few enough that the last chunks leave no thread idle for long. */
+export const JOBS_PER_WORKER = 3;
 
 /** Workers that read and hash chunks. */
 export class WorkerPool {
