@@ -7,7 +7,7 @@
 //  3. random 16 KiB block writes across a 1 GiB layout through Storage + FileStore, in MB/s, next to
 //     plain node:fs positional writes of the same blocks in the same order.
 import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +63,8 @@ try {
       }
       left -= n;
     }
+    // Written back now, so no measurement below shares the cores with the kernel's writeback.
+    fsyncSync(fd);
     closeSync(fd);
   }
   if (inPiece > 0) pieces.set(pieceHash.digest(), 20 * piece++);
@@ -96,32 +98,35 @@ try {
     return { out, s: (performance.now() - s) / 1000 };
   };
 
-  // What bounds any read + hash verifier: one thread's page-cache read rate against its SHA-1 rate.
-  // Every byte must be copied out of the page cache (node:fs has no mmap) and then hashed, on the
-  // same two cores, so verify can reach at most 1 / (1 + sha1/read) of the pure-hashing limit.
+  // What bounds any read + hash verifier: every byte must be copied out of the page cache (node:fs
+  // has no mmap) before it is hashed, on the same cores. One thread, alternating: SHA-1 of pieces
+  // read through a piece-sized window (as the verifier reads) against SHA-1 of the same pieces
+  // already in memory; the ratio is the most any such verifier can reach of the hashing limit.
   const readBound = () => {
-    const probe = new Uint8Array(16 * 1024 * 1024);
     const f = layout.files.reduce((a, b) => (b.length > a.length ? b : a));
     const fd = openSync(join(dir, ...f.path), 'r');
-    let t = performance.now();
-    let n = 0;
-    while (performance.now() - t < 1000) {
-      for (let at = 0; at + probe.length <= f.length && n < 64; at += probe.length, n++) readSync(fd, probe, 0, probe.length, at);
-      if (n >= 64) break;
+    const window = new Uint8Array(PIECE);
+    const inMemory = new Uint8Array(64 * 1024 * 1024);
+    randomFillSync(inMemory, 0, 65536);
+    const span = Math.min(f.length - (f.length % PIECE), 256 * PIECE);
+    let best = { read: 0, mem: 0 };
+    for (let round = 0; round < 3; round++) {
+      let t = performance.now();
+      for (let at = 0; at < span; at += PIECE) {
+        readSync(fd, window, 0, PIECE, at);
+        createHash('sha1').update(window).digest();
+      }
+      const read = span / ((performance.now() - t) / 1000);
+      t = performance.now();
+      for (let at = 0; at < span; at += PIECE) createHash('sha1').update(inMemory.subarray(at % inMemory.length, at % inMemory.length + PIECE)).digest();
+      const mem = span / ((performance.now() - t) / 1000);
+      if (read / mem > best.read / (best.mem || 1)) best = { read, mem };
     }
-    const read = (n * probe.length) / ((performance.now() - t) / 1000);
     closeSync(fd);
-    t = performance.now();
-    let h = 0;
-    while (performance.now() - t < 500) {
-      for (let at = 0; at < probe.length; at += PIECE) createHash('sha1').update(probe.subarray(at, at + PIECE)).digest();
-      h += probe.length;
-    }
-    const sha = h / ((performance.now() - t) / 1000);
-    return { read, sha, bound: 1 / (1 + sha / read) };
+    return { readHash: best.read, sha: best.mem, bound: best.read / best.mem };
   };
   const rb = readBound();
-  console.log(`one thread: page-cache reads ${(rb.read / 1e9).toFixed(2)} GB/s, SHA-1 ${(rb.sha / 1e9).toFixed(2)} GB/s -> read+hash bound ${rb.bound.toFixed(2)}x of the hashing limit`);
+  console.log(`one thread: read + SHA-1 ${(rb.readHash / 1e9).toFixed(2)} GB/s, SHA-1 in memory ${(rb.sha / 1e9).toFixed(2)} GB/s -> read+hash bound ${rb.bound.toFixed(2)}x of the hashing limit`);
 
   // --- 2. verify ---
   const store = new FileStore(layout, { root: dir, readOnly: true });
