@@ -38,8 +38,10 @@ describe('RequestPipeline', () => {
     const p = new RequestPipeline();
     for (const i of [1, 2, 1, 3, 2]) p.enqueue(i, p.queued * BLOCK, BLOCK);
     expect(p.send(10, 0, new Set())).toBeUndefined();
-    expect(requests(p.send(10, 0, new Set([2]))).map((r) => r.index)).toEqual([2, 2]);
-    expect(requests(p.send(10, 0)).map((r) => r.index)).toEqual([1, 1, 3]);
+    expect(requests(p.send(10, 0, new Set([5])))).toEqual([]); // nothing allowed is queued
+    expect(requests(p.send(1, 0, new Set([2]))).map((r) => `${r.index}:${r.begin / BLOCK}`)).toEqual(['2:1']); // one free slot
+    expect(requests(p.send(10, 0, new Set([2]))).map((r) => `${r.index}:${r.begin / BLOCK}`)).toEqual(['2:4']);
+    expect(requests(p.send(10, 0)).map((r) => `${r.index}:${r.begin / BLOCK}`)).toEqual(['1:0', '1:2', '3:3']);
   });
 
   it('settles a block, a reject (length must match) and a withdrawal; given-up requests answer as late once', () => {

@@ -94,15 +94,16 @@ export class RequestPipeline {
       return finish(buf, n);
     }
     if (only.size === 0) return undefined;
-    const rest: BlockRef[] = [];
+    // Runs after every received chunk while choked, so finding nothing must not allocate: the queue
+    // is only rebuilt (without the picked requests, the rest in order) when something is sent.
     const picked: BlockRef[] = [];
-    for (let i = this.#head; i < this.#queue.length; i++) {
+    for (let i = this.#head; i < this.#queue.length && picked.length < free; i++) {
       const r = this.#queue[i]!;
-      if (picked.length < free && only.has(r.index)) picked.push(r);
-      else rest.push(r);
+      if (only.has(r.index)) picked.push(r);
     }
     if (picked.length === 0) return undefined;
-    this.#queue = rest;
+    const taken = new Set(picked);
+    this.#queue = this.#queue.slice(this.#head).filter((r) => !taken.has(r));
     this.#head = 0;
     const buf = new Uint8Array(picked.length * REQUEST_LENGTH);
     let n = 0;
