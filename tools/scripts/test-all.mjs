@@ -1,17 +1,32 @@
 #!/usr/bin/env node
-// Runs every package's tests under Node (vitest), Deno and Bun, the same files on each, inside a
-// network namespace with only loopback (../shared/tools/netns-run) when one is available. Starts the
-// services tests need (redis-server on a private port), then prints one closing line
-// "N passed, N failed" summed over all runtimes. Exits non-zero if any runtime fails.
+// Runs every package's tests under Node (vitest, on the machine's Node and again on Node 24), Deno
+// and Bun, the same files on each, inside a network namespace with only loopback
+// (../shared/tools/netns-run) when one is available. Starts the services tests need (redis-server on
+// a private port), then prints one closing line "N passed, N failed" summed over all runtimes. Exits
+// non-zero if any runtime fails. TORRENTKIT_RUNTIMES=node,node24,deno,bun (the default) picks runtimes.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { ensureNode24, versionOf } from './node24.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const netns = resolve(root, '../shared/tools/netns-run');
-const runtimes = (process.env.TORRENTKIT_RUNTIMES ?? 'node,deno,bun').split(',');
+const runtimes = (process.env.TORRENTKIT_RUNTIMES ?? 'node,node24,deno,bun').split(',');
 const filter = process.argv.slice(2).filter((a) => a !== '--');
+
+if (!process.env.TORRENTKIT_IN_NETNS) {
+  // The Node 24 binary comes from the npm registry, which the loopback-only namespace cannot reach:
+  // fetch it (or find it cached) out here and hand its path in. A failed install fails the run.
+  if (runtimes.includes('node24') && !process.env.TORRENTKIT_NODE24) {
+    try {
+      process.env.TORRENTKIT_NODE24 = ensureNode24(root);
+    } catch (err) {
+      console.error(`test-all: ${err.message}`);
+      process.exit(1);
+    }
+  }
+}
 
 if (!process.env.TORRENTKIT_IN_NETNS && !process.env.TORRENTKIT_NO_NETNS) {
   const build = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', ...filterArgs()], { cwd: root, stdio: 'inherit' });
@@ -34,7 +49,7 @@ const services = await startServices(work);
 let passed = 0, failed = 0, exitCode = 0;
 try {
   for (const rt of runtimes) {
-    const counts = await runTask(`test:${rt}`);
+    const counts = rt === 'node24' ? await runNode24() : await runTask(`test:${rt}`);
     passed += counts.passed; failed += counts.failed;
     if (counts.code !== 0) { exitCode = 1; console.error(`test-all: ${rt} failed (exit ${counts.code})`); }
   }
@@ -51,26 +66,87 @@ function runTask(task) {
     const child = spawn('pnpm', ['exec', 'turbo', 'run', task, '--concurrency=1', '--continue', '--output-logs=full', ...filterArgs()], {
       cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     });
-    let passedN = 0, failedN = 0, buf = '';
-    child.stdout.on('data', (chunk) => {
-      process.stdout.write(chunk);
-      buf += chunk.toString();
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl); buf = buf.slice(nl + 1);
-        // vitest: "Tests  2 failed | 10 passed (12)"; bun: " 10 pass" / " 2 fail"
-        const v = /\bTests\s+(.*)\(\d+\)\s*$/.exec(line);
-        if (v) {
-          passedN += Number(/(\d+) passed/.exec(v[1])?.[1] ?? 0);
-          failedN += Number(/(\d+) failed/.exec(v[1])?.[1] ?? 0);
-          continue;
-        }
-        const bp = /:\s+(\d+) pass\s*$/.exec(line); if (bp) passedN += Number(bp[1]);
-        const bf = /:\s+(\d+) fail\s*$/.exec(line); if (bf) failedN += Number(bf[1]);
-      }
-    });
-    child.on('close', (code) => done({ code: code ?? 1, passed: passedN, failed: failedN }));
+    const counts = countLines(child.stdout);
+    child.on('close', (code) => done({ code: code ?? 1, ...counts.total() }));
   });
+}
+
+/** Echoes a child's output and adds up the test counts in it (with an optional line prefix). */
+function countLines(stream, prefix = '') {
+  let passed = 0, failed = 0, buf = '';
+  const take = (line) => {
+    if (prefix) process.stdout.write(`${prefix}${line}\n`);
+    // vitest: "Tests  2 failed | 10 passed (12)"; bun: " 10 pass" / " 2 fail"
+    const v = /\bTests\s+(.*)\(\d+\)\s*$/.exec(line);
+    if (v) {
+      passed += Number(/(\d+) passed/.exec(v[1])?.[1] ?? 0);
+      failed += Number(/(\d+) failed/.exec(v[1])?.[1] ?? 0);
+      return;
+    }
+    const bp = /:\s+(\d+) pass\s*$/.exec(line); if (bp) passed += Number(bp[1]);
+    const bf = /:\s+(\d+) fail\s*$/.exec(line); if (bf) failed += Number(bf[1]);
+  };
+  stream.on('data', (chunk) => {
+    if (!prefix) process.stdout.write(chunk);
+    buf += chunk.toString();
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) { take(buf.slice(0, nl)); buf = buf.slice(nl + 1); }
+  });
+  stream.on('end', () => { if (buf) take(buf); buf = ''; });
+  return { total: () => ({ passed, failed }) };
+}
+
+/**
+ * Runs each selected package's `test:node` suite (vitest) again, one package at a time, with the
+ * Node 24 binary from tools/scripts/node24.mjs. Its directory goes first on PATH too, so what a test
+ * starts as `node` (packed-package checks, CLIs) runs on 24 as well. Packages are the ones turbo
+ * would run `test:node` in for the same filter.
+ */
+async function runNode24() {
+  let bin = process.env.TORRENTKIT_NODE24;
+  try {
+    bin ??= ensureNode24(root);
+  } catch (err) {
+    console.error(`test-all: ${err.message}`);
+    return { code: 1, passed: 0, failed: 0 };
+  }
+  const version = versionOf(bin);
+  if (!version) { console.error(`test-all: node24: ${bin} does not run`); return { code: 1, passed: 0, failed: 0 }; }
+  console.log(`\ntest-all: node24: vitest on ${version} (${bin})`);
+  const dry = spawnSync('pnpm', ['exec', 'turbo', 'run', 'test:node', '--dry-run=json', ...filterArgs()], {
+    cwd: root, encoding: 'utf8', maxBuffer: 64 << 20,
+  });
+  if (dry.status !== 0) { process.stderr.write(dry.stderr); return { code: dry.status ?? 1, passed: 0, failed: 0 }; }
+  const suites = JSON.parse(dry.stdout).tasks
+    .filter((t) => t.task === 'test:node' && t.command !== '<NONEXISTENT>')
+    .sort((a, b) => a.package.localeCompare(b.package));
+  let code = 0, passed = 0, failed = 0;
+  for (const { package: name, directory } of suites) {
+    const dir = resolve(root, directory);
+    const entry = vitestEntry(dir);
+    const prefix = `${name}:test:node24: `;
+    console.log(`${prefix}vitest run (node ${version})`);
+    const r = await new Promise((done) => {
+      const child = spawn(bin, [entry, 'run'], {
+        cwd: dir, stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH}`, FORCE_COLOR: '0', NO_COLOR: '1' },
+      });
+      const counts = countLines(child.stdout, prefix);
+      child.on('close', (c) => done({ code: c ?? 1, ...counts.total() }));
+    });
+    passed += r.passed; failed += r.failed;
+    if (r.code !== 0) { code = 1; console.error(`${prefix}failed (exit ${r.code})`); }
+  }
+  return { code, passed, failed };
+}
+
+/** vitest's CLI entry as installed for a package (hoisted to the root in this workspace). */
+function vitestEntry(dir) {
+  for (let d = dir; ; d = dirname(d)) {
+    const entry = join(d, 'node_modules', 'vitest', 'vitest.mjs');
+    if (existsSync(entry)) return entry;
+    if (d === dirname(d) || d === root) return join(root, 'node_modules', 'vitest', 'vitest.mjs');
+  }
 }
 
 async function startServices(dir) {
