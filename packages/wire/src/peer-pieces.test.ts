@@ -51,6 +51,17 @@ describe('EarlyPieces', () => {
     expect([...Array(10).keys()].filter((i) => s.has(i))).toEqual([2, 5]);
   });
 
+  it('tells a new have from one the peer had already announced', () => {
+    const e = new EarlyPieces();
+    expect([e.have(3), e.have(3)]).toEqual([true, false]);
+    e.announce('bitfield', set(16, 9).bytes);
+    expect([e.have(9), e.have(3), e.have(15), e.have(15)]).toEqual([false, true, true, false]);
+    e.announce('have-all', undefined);
+    expect(e.have(3)).toBe(false);
+    e.announce('have-none', undefined);
+    expect(e.have(3)).toBe(true);
+  });
+
   it('resolves have all, and an empty set when nothing was announced', () => {
     const e = new EarlyPieces();
     expect(e.resolve(4).count).toBe(0);

@@ -49,18 +49,25 @@ export function sameBits(a: Bitfield, b: Bitfield): boolean {
 export class EarlyPieces {
   #hasAll = false;
   #raw: Uint8Array | undefined;
-  #haves: number[] = [];
+  #haves = new Set<number>();
 
   /** Records an announcement, replacing anything earlier. `raw` is copied: it is a view of received bytes. */
   announce(kind: PieceSetKind, raw: Uint8Array | undefined): void {
     this.#hasAll = kind === 'have-all';
     this.#raw = raw ? raw.slice() : undefined;
-    this.#haves = [];
+    this.#haves = new Set();
   }
 
-  /** Records a have (bounded: beyond the limit they are dropped). */
-  have(index: number): void {
-    if (this.#haves.length < MAX_EARLY_HAVES) this.#haves.push(index);
+  /**
+   * Records a have. Returns false if the peer had already announced the piece, so a repeat reports
+   * nothing, as it does once the set is sized. Bounded: beyond the limit haves are not kept.
+   */
+  have(index: number): boolean {
+    if (this.#hasAll || this.#haves.has(index)) return false;
+    const raw = this.#raw;
+    if (raw && index < raw.length * 8 && (raw[index >>> 3]! & (0x80 >>> (index & 7))) !== 0) return false;
+    if (this.#haves.size < MAX_EARLY_HAVES) this.#haves.add(index);
+    return true;
   }
 
   /**
@@ -71,7 +78,7 @@ export class EarlyPieces {
     const set = this.#hasAll ? Bitfield.full(pieceCount) : new Bitfield(pieceCount, this.#raw);
     for (const i of this.#haves) set.set(i);
     this.#raw = undefined;
-    this.#haves = [];
+    this.#haves = new Set();
     return set;
   }
 }

@@ -85,8 +85,8 @@ export function receiveMessage(s: PeerSession, c: SessionCore, e: Message): void
       if (!s.peerPieces && c.torrent) s.peerPieces = new Bitfield(c.torrent.pieceCount);
       if (s.peerPieces) {
         if (!s.peerPieces.set(e.index)) return;
-      } else {
-        c.early.have(e.index);
+      } else if (!c.early.have(e.index)) {
+        return;
       }
       c.emit({ type: 'have', index: e.index });
       return;

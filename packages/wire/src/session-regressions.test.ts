@@ -144,3 +144,16 @@ describe('PeerSession: received bytes and the caller\'s arguments', () => {
     expect(s.torrent?.pieceCount).toBe(5);
   });
 });
+
+describe('PeerSession: haves before a magnet link\'s metadata', () => {
+  it('reports a have once, and not at all for a piece the early piece set already holds', () => {
+    const A = connected(undefined, { torrent: undefined, pieces: undefined });
+    const have = (i: number): Uint8Array => Uint8Array.of(0, 0, 0, 5, 4, 0, 0, 0, i);
+    A.s.receive(concat([have(3), have(3)]));
+    A.s.receive(Uint8Array.of(0, 0, 0, 3, 5, 0x80, 0x00)); // bitfield: piece 0
+    A.s.receive(concat([have(0), have(5), have(5)]));
+    expect(A.events.filter((e) => e.type === 'have').map((e) => e.type === 'have' && e.index)).toEqual([3, 5]);
+    A.s.setTorrent(torrent);
+    expect([...Array(10).keys()].filter((i) => A.s.peerPieces!.has(i))).toEqual([0, 5]);
+  });
+});
