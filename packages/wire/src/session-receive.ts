@@ -226,8 +226,9 @@ function receiveExtended(s: PeerSession, c: SessionCore, id: number, payload: Ui
   let h: ExtendedHandshake;
   try {
     // Decoded from a copy: the handshake is kept (peerExtendedHandshake) and its byte strings would
-    // otherwise be views into the received chunk, which the caller may reuse, and which on Node is
-    // a 256 KiB read slab that a 4-byte `yourip` view would keep alive for the whole connection.
+    // otherwise be views into the received chunk, which the caller may reuse, and whose whole buffer
+    // (for outgoing connections on Node, a 256 KiB read slab) a 4-byte `yourip` view would keep
+    // alive for the rest of the connection.
     h = decodeExtendedHandshake(payload.slice());
   } catch (err) {
     if (!(err instanceof WireError)) throw err;
