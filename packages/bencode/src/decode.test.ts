@@ -125,6 +125,10 @@ describe('decode: strict rejections (BEP 3), each with a code and offset', () =>
   it('integer digit limit bounds bigint parsing', () => {
     expectCode(() => d(`i${'9'.repeat(1025)}e`), 'BENCODE_INTEGER_TOO_LONG', 0);
     expect(d(`i${'9'.repeat(30)}e`, { maxIntegerDigits: 30 })).toBe(10n ** 30n - 1n);
+    // the limit applies to short integers too
+    expect(d('i123e', { maxIntegerDigits: 3 })).toBe(123);
+    expectCode(() => d('i1234e', { maxIntegerDigits: 3 }), 'BENCODE_INTEGER_TOO_LONG', 0);
+    expectCode(() => d('i12', { maxIntegerDigits: 3 }), 'BENCODE_UNEXPECTED_END', 3);
   });
   it('item limit', () => {
     expectCode(() => d('li1ei2ei3ee', { maxItems: 2 }), 'BENCODE_TOO_MANY_ITEMS', 7);

@@ -27,7 +27,9 @@ class Decoder {
   copy = false;
   spans = false;
   maxIntegerDigits = 1024;
-  itemsLeft = Number.POSITIVE_INFINITY;
+  // Every item takes at least two bytes, so the input length is no limit at all, and unlike Infinity
+  // it keeps the counter a small integer.
+  itemsLeft = 0;
   readonly stack: BValue[] = [];
 
   reset(buf: Uint8Array, options: DecodeOptions | undefined): this {
@@ -41,14 +43,14 @@ class Decoder {
       this.copy = false;
       this.spans = false;
       this.maxIntegerDigits = 1024;
-      this.itemsLeft = Number.POSITIVE_INFINITY;
+      this.itemsLeft = buf.length;
     } else {
       this.strict = options.strict ?? true;
       this.maxDepth = Math.min(options.maxDepth ?? DEFAULT_MAX_DEPTH, 100_000);
       this.copy = options.copy ?? false;
       this.spans = options.spans ?? false;
       this.maxIntegerDigits = options.maxIntegerDigits ?? 1024;
-      this.itemsLeft = options.maxItems ?? Number.POSITIVE_INFINITY;
+      this.itemsLeft = Math.min(options.maxItems ?? buf.length, buf.length);
     }
     return this;
   }
@@ -57,7 +59,8 @@ class Decoder {
   release(): void {
     this.buf = EMPTY;
     this.ab = EMPTY.buffer;
-    this.stack.length = 0; // after an error, items of unfinished lists are still on it
+    // after an error, items of unfinished lists are still on it (the length setter is a slow call)
+    if (this.stack.length !== 0) this.stack.length = 0;
   }
 
   fail(code: ConstructorParameters<typeof BencodeError>[0], message: string, offset = this.pos): never {
@@ -107,9 +110,29 @@ class Decoder {
     return out;
   }
 
+  /**
+   * The common case, a positive integer of at most 15 digits without a leading zero, kept small
+   * enough for the engine to inline; everything else (and every error) goes to {@link integerAt}.
+   */
   integer(): number | bigint {
     const buf = this.buf;
     const begin = this.pos;
+    let pos = begin + 1;
+    let c = buf[pos]!;
+    if (c > ZERO && c <= NINE) {
+      let n = c - ZERO;
+      while (++pos < buf.length && (c = buf[pos]!) >= ZERO && c <= NINE) n = n * 10 + (c - ZERO);
+      const digits = pos - begin - 1;
+      if (c === E && pos < buf.length && digits <= 15 && digits <= this.maxIntegerDigits) {
+        this.pos = pos + 1;
+        return n;
+      }
+    }
+    return this.integerAt(begin);
+  }
+
+  integerAt(begin: number): number | bigint {
+    const buf = this.buf;
     let pos = begin + 1;
     const negative = buf[pos] === MINUS;
     if (negative) pos++;
