@@ -1,15 +1,16 @@
 // The private state a PeerSession shares with the code that handles the peer's messages
-// (session-receive.ts): everything about the connection that is not public API, plus the primitives
-// that write to the peer and report to the owner. Not exported from the package.
+// (session-receive.ts) and the clock (session-timers.ts): everything about the connection that is
+// not public API, plus the primitives that write to the peer and report to the owner. Not exported
+// from the package; PeerSession keeps its SessionCore in a private field.
 import { REQUEST_LENGTH, writeBlockMessage } from './encode.ts';
 import type { ExtendedHandshake } from './extension-handshake.ts';
 import { IncomingRequests } from './incoming-requests.ts';
 import type { BlockRef } from './messages.ts';
-import type { PeerSession } from './session.ts';
 import { EarlyPieces } from './peer-pieces.ts';
 import type { TorrentShape } from './piece-size.ts';
 import type { Features } from './reserved.ts';
 import { RequestPipeline } from './request-pipeline.ts';
+import type { PeerSession } from './session.ts';
 import { SessionClock } from './session-clock.ts';
 import type { RequestFailure, SessionEvent } from './session-events.ts';
 import { sessionLimits, type PeerSessionOptions, type SessionLimits } from './session-options.ts';

@@ -58,9 +58,11 @@ export function receiveMessage(s: PeerSession, c: SessionCore, e: Message): void
       s.peerChoking = true;
       // BEP 3: a choke discards every pending request. With BEP 6 the peer rejects each one instead.
       // One at a time: if the owner closes the session meanwhile, close() reports the rest.
-      for (let r = s.fast ? undefined : c.requests.dropOldest(); r; r = c.requests.dropOldest()) {
-        c.failed(r, 'choked');
-        if (s.closed) return;
+      if (!s.fast) {
+        for (let r = c.requests.dropOldest(); r; r = c.requests.dropOldest()) {
+          c.failed(r, 'choked');
+          if (s.closed) return;
+        }
       }
       c.emit({ type: 'choke' });
       return;
