@@ -8,7 +8,8 @@ import { compileExcludes } from './glob.ts';
 import { infoDict, pieceLayers, type BuiltFile } from './info-dict.ts';
 import { sortByPath } from './order.ts';
 import { isValidPieceLength, MAX_PIECE_LENGTH, pickPieceLength } from './piece-length.ts';
-import type { FoundFile } from './walk-node.ts';
+import type { FoundDir, FoundFile } from './walk-node.ts';
+import { diskPath, torrentPath } from './walk-node.ts';
 
 /** One file of an explicit file list. */
 export interface FileSpec {
@@ -98,7 +99,7 @@ export async function createTorrent(input: CreateTorrentInput, options: CreateTo
   let hashed: Awaited<ReturnType<typeof hashFiles>>;
   try {
     prepared = await prepare(input, options, version);
-    hashed = await hashFiles(prepared.ordered.map((f) => ({ path: f.path, length: f.length })), {
+    hashed = await hashFiles(prepared.ordered.map(lazySource), {
       pieceLength: prepared.pieceLength, mode: version, tailPad: !prepared.single,
       threads: options.threads, signal: options.signal, chunkSize: options.chunkSize,
       implementation: options.implementation, onProgress: options.onProgress,
@@ -107,7 +108,7 @@ export async function createTorrent(input: CreateTorrentInput, options: CreateTo
     await workers.close();
   }
   const { ordered, single, name, pieceLength, total } = prepared;
-  const files: BuiltFile[] = ordered.map((f) => ({ path: f.relPath, length: f.length }));
+  const files: BuiltFile[] = ordered.map((f) => ({ path: torrentPath(f), length: f.length }));
   const info = infoDict(files, hashed.layout, hashed.pieces, hashed.files, {
     version, name, pieceLength, single, private: options.private, source: options.source,
   });
@@ -127,15 +128,30 @@ export async function createTorrent(input: CreateTorrentInput, options: CreateTo
   };
 }
 
+/** A hash source whose disk path is made when the hasher asks for it, not kept per file. */
+class LazySource {
+  readonly length: number;
+  readonly #file: FoundFile;
+  constructor(file: FoundFile) {
+    this.#file = file;
+    this.length = file.length;
+  }
+  get path(): string {
+    return diskPath(this.#file);
+  }
+}
+
+const lazySource = (f: FoundFile): LazySource => new LazySource(f);
+
 /** The files to hash, in torrent order, and the piece length for them. */
 async function prepare(input: CreateTorrentInput, options: CreateTorrentOptions, version: 'v1' | 'v2' | 'hybrid') {
   const { files: found, single, name } = await collect(input, options);
   if (found.length === 0) throw metainfoError('METAINFO_NO_FILES', 'no files to put in the torrent');
-  const ordered = sortByPath(found, (f) => f.relPath, version);
-  for (let i = 1; i < ordered.length; i++) {
-    if (ordered[i]!.relPath.join('/') === ordered[i - 1]!.relPath.join('/')) {
-      throw metainfoError('METAINFO_INVALID_INPUT', `two files with the same torrent path ${ordered[i]!.relPath.join('/')}`);
-    }
+  const ordered = sortByPath(found, torrentPath, version);
+  for (let i = 1, prev = ordered.length ? torrentPath(ordered[0]!).join('/') : ''; i < ordered.length; i++) {
+    const path = torrentPath(ordered[i]!).join('/');
+    if (path === prev) throw metainfoError('METAINFO_INVALID_INPUT', `two files with the same torrent path ${path}`);
+    prev = path;
   }
   const total = ordered.reduce((n, f) => n + f.length, 0);
   if (total === 0) throw metainfoError('METAINFO_INVALID_LENGTH', 'all files are empty: nothing to hash');
@@ -223,7 +239,12 @@ async function collect(input: CreateTorrentInput, o: CreateTorrentOptions): Prom
       const files: FoundFile[] = [];
       roots.forEach((root, i) => {
         const base = rootName(root);
-        for (const f of listed[i]!.files) files.push({ ...f, relPath: [base, ...f.relPath] });
+        const moved = new Map<FoundDir, FoundDir>();
+        for (const f of listed[i]!.files) {
+          let dir = moved.get(f.dir);
+          if (!dir) moved.set(f.dir, (dir = { path: f.dir.path, rel: [base, ...f.dir.rel] }));
+          files.push({ ...f, dir });
+        }
       });
       return { files, single: false, name: o.name! };
     }
@@ -242,7 +263,7 @@ async function collect(input: CreateTorrentInput, o: CreateTorrentOptions): Prom
         if (st.isDirectory) throw metainfoError('METAINFO_INVALID_INPUT', `${spec.path} is a directory`);
         length = st.files[0]!.length;
       }
-      files.push({ path: spec.path, relPath, length, executable: false });
+      files.push({ dir: { path: spec.path, rel: relPath }, name: undefined, length, executable: false });
     }
     return { files, single: false, name: o.name };
   } catch (err) {
