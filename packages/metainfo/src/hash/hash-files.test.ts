@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHashWorkers } from './engine.ts';
 import { hashFiles, type HashProgress, type HashSource } from './hash-files.ts';
 import { concat, hex, makeTree, referenceLayer, referencePieces, referenceRoot } from './test-files.ts';
 
@@ -26,6 +27,23 @@ function padded(pieceLength: number, tail: boolean): Uint8Array {
 }
 
 describe('hashFiles', () => {
+  it('pre-started workers give the same hashes, serve several runs, and close once', async () => {
+    const workers = startHashWorkers(2);
+    try {
+      for (const [pl, mode] of [[16384, 'v1'], [65536, 'hybrid'], [1 << 20, 'v1']] as const) {
+        const own = await hashFiles(sources, { pieceLength: pl, threads: 2, mode, chunkSize: 2 * pl });
+        const shared = await hashFiles(sources, { pieceLength: pl, threads: 2, mode, chunkSize: 2 * pl }, workers);
+        expect(hex(shared.pieces)).toBe(hex(own.pieces));
+        expect(shared.files.map((f) => f.piecesRoot && hex(f.piecesRoot))).toEqual(own.files.map((f) => f.piecesRoot && hex(f.piecesRoot)));
+        expect(hex(shared.pieces)).toBe(hex(referencePieces(mode === 'v1' ? concat(contents) : padded(pl, true), pl)));
+      }
+    } finally {
+      await workers.close();
+      await workers.close();
+    }
+    await expect(hashFiles(sources, { pieceLength: 16384 }, workers)).rejects.toThrow(/closed/);
+  });
+
   it('v1 in-thread: SHA-1 of each piece of the concatenated files', async () => {
     for (const pl of [16384, 32768, 65536, 1 << 20, 49152]) {
       const r = await hashFiles(sources, { pieceLength: pl, threads: 0, chunkSize: 65536 });
