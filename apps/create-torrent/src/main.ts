@@ -2,10 +2,6 @@
 // line on stderr (or a JSON error object with --json) and an exit code.
 
 import { parseCommandLine, type Args } from './args.ts';
-import { runCreate } from './commands/create.ts';
-import { runMagnet } from './commands/magnet.ts';
-import { runShow } from './commands/show.ts';
-import { runVerify } from './commands/verify.ts';
 import { describeError } from './errors.ts';
 import { MAIN_HELP, TOPIC_HELP } from './help.ts';
 import type { Io } from './io.ts';
@@ -23,10 +19,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       case 'version':
         io.stdout.write(`${version()}\n`);
         return 0;
-      case 'create': return await runCreate(args, io);
-      case 'show': return await runShow(args, io);
-      case 'verify': return await runVerify(args, io);
-      case 'magnet': return await runMagnet(args, io);
+      // Each command loads what it needs when it runs: `--help` or `magnet` need not load the
+      // hasher, and every command starts sooner for it.
+      case 'create': return await (await import('./commands/create.ts')).runCreate(args, io);
+      case 'show': return await (await import('./commands/show.ts')).runShow(args, io);
+      case 'verify': return await (await import('./commands/verify.ts')).runVerify(args, io);
+      case 'magnet': return await (await import('./commands/magnet.ts')).runMagnet(args, io);
     }
   } catch (err) {
     const e = describeError(err);
