@@ -2,7 +2,8 @@
 // `pnpm bench storage [GiB]`: @torrentkit/storage on a 1 GiB multi-file torrent generated under /tmp
 // (deleted afterwards), in one run:
 //  1. the 2-core SHA-1 limit: node:crypto on 2 worker threads over in-memory data (the anchor);
-//  2. verify of the whole torrent with verifyFiles (metainfo's workers, 2 threads), warm page cache;
+//  2. verify of the whole torrent with verifyFiles (metainfo's workers, 2 threads), warm page cache, cold
+//     and on workers started beforehand (as a client keeps them);
 //     target >= 0.9x the limit; plus the generic in-process verify() (Web Crypto) for comparison;
 //  3. random 16 KiB block writes across a 1 GiB layout through Storage + FileStore, in MB/s, next to
 //     plain node:fs positional writes of the same blocks in the same order.
@@ -12,6 +13,7 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { startHashWorkers } from '@torrentkit/metainfo';
 import { Storage, createLayout, verify } from '@torrentkit/storage';
 import { FileStore, verifyFiles } from '@torrentkit/storage/file-store';
 import { table } from './bench-util.mjs';
@@ -132,17 +134,25 @@ try {
   const store = new FileStore(layout, { root: dir, readOnly: true });
   let bestLimit = 0;
   let bestVerify = 0;
+  let bestWarm = 0;
   let bestGeneric = 0;
+  // A client keeps its hash workers: the same verify on workers started beforehand (as the limit's
+  // are) shows the read + hash rate without the tens of milliseconds of worker start-up.
+  const workers = startHashWorkers(THREADS);
   for (let round = 0; round < 2; round++) {
     bestLimit = Math.max(bestLimit, await limit());
     const v = await timeIt(() => verifyFiles(layout, store, pieces, { threads: THREADS }));
     if (!v.out.complete) throw new Error(`verifyFiles found ${v.out.count} of ${layout.pieceCount} pieces good`);
     bestVerify = Math.max(bestVerify, TOTAL / v.s);
-    console.log(`round ${round + 1}: sha1 limit ${(bestLimit / 1e9).toFixed(2)} GB/s, verifyFiles ${(TOTAL / v.s / 1e9).toFixed(2)} GB/s`);
+    const w = await timeIt(() => verifyFiles(layout, store, pieces, { workers }));
+    if (!w.out.complete) throw new Error('verifyFiles on started workers disagrees');
+    bestWarm = Math.max(bestWarm, TOTAL / w.s);
+    console.log(`round ${round + 1}: sha1 limit ${(bestLimit / 1e9).toFixed(2)} GB/s, verifyFiles ${(TOTAL / v.s / 1e9).toFixed(2)} GB/s, on started workers ${(TOTAL / w.s / 1e9).toFixed(2)} GB/s`);
   }
   const g = await timeIt(() => verify(new Storage(layout, store), pieces));
   if (!g.out.complete) throw new Error('verify() disagrees');
   bestGeneric = TOTAL / g.s;
+  await workers.close();
   await store.close();
 
   // --- 3. random 16 KiB block writes over a fresh 1 GiB layout ---
@@ -214,6 +224,7 @@ try {
   console.log(table(['measure', 'GB/s', 'x SHA-1 limit'], [
     ['SHA-1 limit (node:crypto, 2 workers, in memory)', (bestLimit / 1e9).toFixed(2), '1.00'],
     ['verifyFiles (metainfo workers read + hash)', (bestVerify / 1e9).toFixed(2), (bestVerify / bestLimit).toFixed(2)],
+    ['verifyFiles on workers started beforehand', (bestWarm / 1e9).toFixed(2), (bestWarm / bestLimit).toFixed(2)],
     ['verify() generic (Web Crypto, in-process reads)', (bestGeneric / 1e9).toFixed(2), (bestGeneric / bestLimit).toFixed(2)],
   ]));
   console.log('');
@@ -222,7 +233,7 @@ try {
     ['Storage + FileStore', ours.mbps.toFixed(0), (ours.bytes / 1024 ** 2).toFixed(0), ours.flushS.toFixed(2), (ours.mbps / plain.mbps).toFixed(2)],
     ['node:fs positional (anchor)', plain.mbps.toFixed(0), (plain.bytes / 1024 ** 2).toFixed(0), plain.flushS.toFixed(2), '1.00'],
   ]));
-  console.log(`\nverify / SHA-1 limit = ${(bestVerify / bestLimit).toFixed(2)}x (target >= 0.9x; read+hash bound here ${rb.bound.toFixed(2)}x)`);
+  console.log(`\nverify / SHA-1 limit = ${(bestVerify / bestLimit).toFixed(2)}x, ${(bestWarm / bestLimit).toFixed(2)}x on started workers (target >= 0.9x; read+hash bound here ${rb.bound.toFixed(2)}x)`);
 } finally {
   cleanup();
 }

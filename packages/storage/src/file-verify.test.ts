@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileStore, resumeFiles, verifyFiles } from './file-store.ts';
-import { defaultDigests, hashFiles, rootFromPieceLayer } from '@torrentkit/metainfo';
+import { defaultDigests, hashFiles, rootFromPieceLayer, startHashWorkers } from '@torrentkit/metainfo';
 import { createLayout, layoutFromTorrent } from './layout.ts';
 import { createResumeRecord } from './resume.ts';
 import { decodeResumeRecord, encodeResumeRecord } from './resume-codec.ts';
@@ -54,6 +54,23 @@ describe('verifyFiles (metainfo workers)', () => {
     const bits = await verifyFiles(layout, store, pieces, { threads: 1 });
     expect(Array.from({ length: layout.pieceCount }, (_, i) => bits.has(i))).toEqual([true, true, true, true, false, true, true]);
     await store.close();
+  });
+
+  it('runs on lent workers, which stay open for the next check', async () => {
+    mkdirSync(join(dir, 't', 'sub'), { recursive: true });
+    const { b, pieces } = fixture();
+    const store = new FileStore(layout, { root: dir, readOnly: true });
+    const workers = startHashWorkers(2);
+    try {
+      expect((await verifyFiles(layout, store, pieces, { workers })).complete).toBe(true);
+      b[0] = b[0]! ^ 0xff; // byte 49152 = first byte of piece 3
+      writeFileSync(join(dir, 't', 'sub', 'b.bin'), b);
+      const bits = await verifyFiles(layout, store, pieces, { workers });
+      expect(Array.from({ length: layout.pieceCount }, (_, i) => bits.has(i))).toEqual([true, true, true, false, true, true, true]);
+    } finally {
+      await workers.close();
+      await store.close();
+    }
   });
 
   it('does not read through a symlink that leaves the root', async () => {

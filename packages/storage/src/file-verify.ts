@@ -2,7 +2,7 @@
 // chunks in worker threads straight from the files (no copies through the main thread). Paths are the
 // store's checked real paths, so a symlink planted in the download root cannot make the workers read
 // (and so leak the hashes of) a file outside it.
-import { verifyTorrent } from '@torrentkit/metainfo';
+import { verifyTorrent, type HashWorkers } from '@torrentkit/metainfo';
 import { Bitfield } from './bitfield.ts';
 import { StorageError } from './errors.ts';
 import type { FileStore } from './file-store.ts';
@@ -16,6 +16,11 @@ import { verify, type ExpectedHashes, type VerifyOptions } from './verify.ts';
 export interface VerifyFilesOptions {
   /** Hash worker threads. Default: one per core. */
   threads?: number;
+  /**
+   * Workers from metainfo's `startHashWorkers` to use (and leave open) instead of starting new
+   * ones: a client that rechecks often keeps one set and pays their start-up once.
+   */
+  workers?: HashWorkers;
   /** Bytes each worker reads and hashes per job (whole pieces). Default: metainfo's (4 MiB). */
   chunkSize?: number;
   /** Pieces to check (default all); others keep their value in `into`. Small sets are hashed in-thread. */
@@ -65,6 +70,7 @@ export async function verifyFiles(layout: Layout, store: FileStore, hashes: Uint
     {
       resolvePath: (_f, i) => paths[i]!,
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      ...(options.workers ? { workers: options.workers } : {}),
       ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: (p) => options.onProgress?.(p.pieces, p.totalPieces),

@@ -93,8 +93,8 @@ export interface CreatedTorrent {
 export async function createTorrent(input: CreateTorrentInput, options: CreateTorrentOptions = {}): Promise<CreatedTorrent> {
   const version = options.version ?? 'v1';
   if (version !== 'v1' && version !== 'v2' && version !== 'hybrid') throw metainfoError('METAINFO_INVALID_INPUT', `unknown version ${String(version)}`);
-  // Workers start now so their start-up overlaps the directory walk.
-  const workers = startHashWorkers(options.threads);
+  // Workers start now so their start-up overlaps the directory walk (unless the caller lends some).
+  const workers = options.workers ?? startHashWorkers(options.threads);
   let prepared: Awaited<ReturnType<typeof prepare>>;
   let hashed: Awaited<ReturnType<typeof hashFiles>>;
   try {
@@ -102,10 +102,10 @@ export async function createTorrent(input: CreateTorrentInput, options: CreateTo
     hashed = await hashFiles(prepared.ordered.map(lazySource), {
       pieceLength: prepared.pieceLength, mode: version, tailPad: !prepared.single,
       threads: options.threads, signal: options.signal, chunkSize: options.chunkSize,
-      implementation: options.implementation, onProgress: options.onProgress,
-    }, workers);
+      implementation: options.implementation, onProgress: options.onProgress, workers,
+    });
   } finally {
-    await workers.close();
+    if (workers !== options.workers) await workers.close();
   }
   const { ordered, single, name, pieceLength, total } = prepared;
   const files: BuiltFile[] = ordered.map((f) => ({ path: torrentPath(f), length: f.length }));

@@ -26,6 +26,12 @@ export interface EngineOptions {
   chunkSize?: number;
   /** Force @noble/hashes instead of native SHA (for testing the fallback). */
   implementation?: 'native' | 'noble';
+  /**
+   * Workers from {@link startHashWorkers} to use instead of starting new ones (`threads` is then
+   * theirs); left open for the caller to reuse and close. A client that verifies or builds often
+   * keeps one set, so no run pays for worker start-up.
+   */
+  workers?: HashWorkers;
 }
 
 /** One chunk's hashes, as the caller receives them. */
@@ -72,17 +78,17 @@ export function startHashWorkers(threads?: number): HashWorkers {
 
 /**
  * Run every chunk of `layout`; `onChunk` is called once per chunk, in completion order. Uses
- * `workers` when given (the caller closes them), else starts and stops its own.
+ * `opts.workers` when given (the caller closes them), else starts and stops its own.
  */
 export async function runChunks(
   layout: Layout, files: readonly PathSource[], opts: EngineOptions & { lenient: boolean },
-  onChunk: (r: ChunkResult) => void, workers?: HashWorkers,
+  onChunk: (r: ChunkResult) => void,
 ): Promise<void> {
   const { signal } = opts;
   signal?.throwIfAborted();
-  const own = workers ? undefined : startHashWorkers(opts.threads);
+  const own = opts.workers ? undefined : startHashWorkers(opts.threads);
   try {
-    await runWith(layout, files, opts, onChunk, (workers ?? own)!);
+    await runWith(layout, files, opts, onChunk, (opts.workers ?? own)!);
   } finally {
     await own?.close();
   }

@@ -32,7 +32,7 @@ describe('hashFiles', () => {
     try {
       for (const [pl, mode] of [[16384, 'v1'], [65536, 'hybrid'], [1 << 20, 'v1']] as const) {
         const own = await hashFiles(sources, { pieceLength: pl, threads: 2, mode, chunkSize: 2 * pl });
-        const shared = await hashFiles(sources, { pieceLength: pl, threads: 2, mode, chunkSize: 2 * pl }, workers);
+        const shared = await hashFiles(sources, { pieceLength: pl, mode, chunkSize: 2 * pl, workers });
         expect(hex(shared.pieces)).toBe(hex(own.pieces));
         expect(shared.files.map((f) => f.piecesRoot && hex(f.piecesRoot))).toEqual(own.files.map((f) => f.piecesRoot && hex(f.piecesRoot)));
         expect(hex(shared.pieces)).toBe(hex(referencePieces(mode === 'v1' ? concat(contents) : padded(pl, true), pl)));
@@ -41,7 +41,7 @@ describe('hashFiles', () => {
       await workers.close();
       await workers.close();
     }
-    await expect(hashFiles(sources, { pieceLength: 16384 }, workers)).rejects.toThrow(/closed/);
+    await expect(hashFiles(sources, { pieceLength: 16384, workers })).rejects.toThrow(/closed/);
   });
 
   it('v1 in-thread: SHA-1 of each piece of the concatenated files', async () => {

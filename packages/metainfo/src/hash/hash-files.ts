@@ -1,6 +1,6 @@
 // Piece hashing of files on disk: v1 SHA-1 pieces, BEP 52 per-file merkle trees, or both (hybrid).
 import { defaultDigests, nobleDigests } from './digest.ts';
-import { runChunks, type EngineOptions, type HashWorkers } from './engine.ts';
+import { runChunks, type EngineOptions } from './engine.ts';
 import { layoutFiles, type HashMode, type Layout } from './layout.ts';
 import { HASH_SIZE, rootFromPieceLayer } from './merkle.ts';
 
@@ -50,9 +50,8 @@ export interface HashResult {
 /**
  * Hash files for a torrent. Reads piece-aligned chunks of the concatenated files (pads included in
  * v2/hybrid layouts) on `threads` workers, each chunk reading across file boundaries as needed.
- * `workers` (from {@link startHashWorkers}) are used instead of starting new ones; the caller closes them.
  */
-export async function hashFiles(sources: readonly HashSource[], options: HashOptions, workers?: HashWorkers): Promise<HashResult> {
+export async function hashFiles(sources: readonly HashSource[], options: HashOptions): Promise<HashResult> {
   const mode = options.mode ?? 'v1';
   const layout = layoutFiles(sources.map((s) => s.length), options.pieceLength, mode, { tailPad: options.tailPad ?? true });
   const { pieceLength } = layout;
@@ -86,7 +85,7 @@ export async function hashFiles(sources: readonly HashSource[], options: HashOpt
     progress.bytes += chunk.dataBytes;
     progress.pieces += mode === 'v2' ? chunk.tree.length : chunk.pieces;
     options.onProgress?.({ ...progress });
-  }, workers);
+  });
   const digests = options.implementation === 'noble' ? nobleDigests : defaultDigests();
   for (const file of files) {
     if (file.pieceLayer) file.piecesRoot = rootFromPieceLayer(digests, file.pieceLayer, pieceLength);
