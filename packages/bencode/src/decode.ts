@@ -31,6 +31,9 @@ class Decoder {
   // it keeps the counter a small integer.
   itemsLeft = 0;
   readonly stack: BValue[] = [];
+  // Items of the lists being decoded are stack[0, top). Entries above top are stale until release():
+  // shrinking with `stack.length = n` would cost a slow setter call per list.
+  top = 0;
 
   reset(buf: Uint8Array, options: DecodeOptions | undefined): this {
     this.buf = buf;
@@ -59,7 +62,9 @@ class Decoder {
   release(): void {
     this.buf = EMPTY;
     this.ab = EMPTY.buffer;
-    // after an error, items of unfinished lists are still on it (the length setter is a slow call)
+    // Drops the stale items above top (and those of unfinished lists after an error); the length
+    // setter is a slow call, so only when there is something to drop.
+    this.top = 0;
     if (this.stack.length !== 0) this.stack.length = 0;
   }
 
@@ -168,16 +173,17 @@ class Decoder {
     // every short list (a file path) a 17-slot backing store, and decoding big torrents is
     // allocation-bound.
     const stack = this.stack;
-    const mark = stack.length;
+    const mark = this.top;
     for (;;) {
       if (this.pos >= buf.length) this.fail('BENCODE_UNEXPECTED_END', 'unexpected end of input in list');
       if (buf[this.pos] === E) break;
       if (--this.itemsLeft < 0) this.fail('BENCODE_TOO_MANY_ITEMS', 'too many items');
-      stack.push(this.value(depth));
+      const item = this.value(depth); // may use the stack above top, and moves top back when done
+      stack[this.top++] = item;
     }
     this.pos++;
-    const out = stack.slice(mark);
-    stack.length = mark;
+    const out = stack.slice(mark, this.top);
+    this.top = mark;
     if (this.spans) recordSpan(out, buf, start, this.pos);
     return out;
   }
