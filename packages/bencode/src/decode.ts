@@ -1,7 +1,7 @@
 // Bencoding decoder (BEP 3): strict by default, bounded, and total: whatever the input, it returns a
 // value or throws a BencodeError, never anything else.
 import { BencodeError } from './errors.ts';
-import { decodeKey, FIRST_KEY, internKey, isKey } from './keys.ts';
+import { decodeKey, FIRST_KEY, internKey, isKeyAt } from './keys.ts';
 import type { KeyEntry } from './keys.ts';
 import { allocate } from './pool.ts';
 import { recordSpan } from './spans.ts';
@@ -204,12 +204,17 @@ class Decoder {
       if (c < ZERO || c > NINE) this.fail('BENCODE_KEY_NOT_STRING', 'dict key is not a byte string');
       if (--this.itemsLeft < 0) this.fail('BENCODE_TOO_MANY_ITEMS', 'too many items');
       const keyOffset = this.pos;
-      const keyStart = this.stringBounds();
-      const keyEnd = this.pos;
+      let keyStart: number, keyEnd: number;
       let entry: KeyEntry | null = prev === null ? null : prev.next;
       // A predicted key was checked to sort after `prev` when it was recorded: order is known.
       let order = -1;
-      if (entry === null || !isKey(entry, buf, keyStart, keyEnd)) {
+      if (entry !== null && isKeyAt(entry, buf, keyOffset)) {
+        keyEnd = keyOffset + entry.encoded.length;
+        keyStart = keyOffset + entry.prefix;
+        this.pos = keyEnd;
+      } else {
+        keyStart = this.stringBounds();
+        keyEnd = this.pos;
         entry = internKey(buf, keyStart, keyEnd);
         if (prevStart >= 0) order = compareRanges(buf, prevStart, prevEnd, keyStart, keyEnd);
         if (order < 0 && prev !== null) prev.next = entry;

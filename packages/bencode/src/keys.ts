@@ -9,7 +9,10 @@
  * file entry of a torrent) confirms each key with one byte compare: no hashing and no order check.
  */
 export interface KeyEntry {
-  readonly bytes: Uint8Array;
+  /** The key as it appears in a canonical encoding: `<length>:<bytes>`. */
+  readonly encoded: Uint8Array;
+  /** Length of the `<length>:` part of `encoded`. */
+  readonly prefix: number;
   readonly key: string;
   next: KeyEntry | null;
 }
@@ -20,13 +23,23 @@ const cache: (KeyEntry | undefined)[] = new Array(CACHE_SIZE);
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Stands before the first key of a dict: its `next` predicts the first key. Never compared. */
-export const FIRST_KEY: KeyEntry = { bytes: new Uint8Array(0), key: '', next: null };
+export const FIRST_KEY: KeyEntry = { encoded: new Uint8Array(0), prefix: 0, key: '', next: null };
 
-/** Whether `entry` holds exactly the bytes `buf[start, end)`. */
-export function isKey(entry: KeyEntry, buf: Uint8Array, start: number, end: number): boolean {
-  const bytes = entry.bytes;
-  if (bytes.length !== end - start) return false;
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== buf[start + i]) return false;
+/**
+ * Whether the key at `pos` is `entry`, length prefix included. A match is a well-formed string (the
+ * prefix is canonical), so the caller skips parsing the length.
+ */
+export function isKeyAt(entry: KeyEntry, buf: Uint8Array, pos: number): boolean {
+  const encoded = entry.encoded;
+  if (pos + encoded.length > buf.length) return false;
+  for (let i = 0; i < encoded.length; i++) if (encoded[i] !== buf[pos + i]) return false;
+  return true;
+}
+
+function isKey(entry: KeyEntry, buf: Uint8Array, start: number, end: number): boolean {
+  const { encoded, prefix } = entry;
+  if (encoded.length - prefix !== end - start) return false;
+  for (let i = start; i < end; i++) if (encoded[prefix + i - start] !== buf[i]) return false;
   return true;
 }
 
@@ -48,8 +61,14 @@ export function internKey(buf: Uint8Array, start: number, end: number): KeyEntry
   // An evicted entry lets go of its successor, so entries reachable through `next` stay bounded by a
   // small multiple of the cache size whatever the input.
   if (cached !== undefined) cached.next = null;
-  const bytes = buf.slice(start, end);
-  const entry: KeyEntry = { bytes, key: String.fromCharCode.apply(null, bytes as unknown as number[]), next: null };
+  const digits = String(len);
+  const prefix = digits.length + 1;
+  const encoded = new Uint8Array(prefix + len);
+  for (let i = 0; i < digits.length; i++) encoded[i] = digits.charCodeAt(i);
+  encoded[digits.length] = 0x3a; // ':'
+  encoded.set(buf.subarray(start, end), prefix);
+  const key = String.fromCharCode.apply(null, encoded.subarray(prefix) as unknown as number[]);
+  const entry: KeyEntry = { encoded, prefix, key, next: null };
   cache[slot] = entry;
   return entry;
 }
