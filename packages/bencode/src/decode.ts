@@ -178,7 +178,10 @@ class Decoder {
       if (this.pos >= buf.length) this.fail('BENCODE_UNEXPECTED_END', 'unexpected end of input in list');
       if (buf[this.pos] === E) break;
       if (--this.itemsLeft < 0) this.fail('BENCODE_TOO_MANY_ITEMS', 'too many items');
-      const item = this.value(depth); // may use the stack above top, and moves top back when done
+      // Byte strings (file paths) are read here: the call through value() did not get inlined.
+      // value() may use the stack above top, and moves top back when done.
+      const c = buf[this.pos]!;
+      const item = c >= ZERO && c <= NINE ? this.bytes() : this.value(depth);
       stack[this.top++] = item;
     }
     this.pos++;
