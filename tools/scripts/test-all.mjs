@@ -96,6 +96,17 @@ function countLines(stream, prefix = '') {
   return { total: () => ({ passed, failed }) };
 }
 
+/** Copies a child's output line by line with a prefix (how turbo labels its tasks' output). */
+function prefixLines(stream, prefix, out) {
+  let buf = '';
+  stream.on('data', (chunk) => {
+    buf += chunk.toString();
+    let nl;
+    while ((nl = buf.indexOf('\n')) >= 0) { out.write(`${prefix}${buf.slice(0, nl)}\n`); buf = buf.slice(nl + 1); }
+  });
+  stream.on('end', () => { if (buf) out.write(`${prefix}${buf}\n`); buf = ''; });
+}
+
 /**
  * Runs each selected package's `test:node` suite (vitest) again, one package at a time, with the
  * Node 24 binary from tools/scripts/node24.mjs. Its directory goes first on PATH too, so what a test
@@ -117,7 +128,14 @@ async function runNode24() {
     cwd: root, encoding: 'utf8', maxBuffer: 64 << 20,
   });
   if (dry.status !== 0) { process.stderr.write(dry.stderr); return { code: dry.status ?? 1, passed: 0, failed: 0 }; }
-  const suites = JSON.parse(dry.stdout).tasks
+  let tasks;
+  try {
+    ({ tasks } = JSON.parse(dry.stdout));
+  } catch (err) {
+    console.error(`test-all: node24: cannot read turbo's task list (${err.message})`);
+    return { code: 1, passed: 0, failed: 0 };
+  }
+  const suites = tasks
     .filter((t) => t.task === 'test:node' && t.command !== '<NONEXISTENT>')
     .sort((a, b) => a.package.localeCompare(b.package));
   let code = 0, passed = 0, failed = 0;
@@ -128,10 +146,11 @@ async function runNode24() {
     console.log(`${prefix}vitest run (node ${version})`);
     const r = await new Promise((done) => {
       const child = spawn(bin, [entry, 'run'], {
-        cwd: dir, stdio: ['ignore', 'pipe', 'inherit'],
+        cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH}`, FORCE_COLOR: '0', NO_COLOR: '1' },
       });
       const counts = countLines(child.stdout, prefix);
+      prefixLines(child.stderr, prefix, process.stderr);
       child.on('close', (c) => done({ code: c ?? 1, ...counts.total() }));
     });
     passed += r.passed; failed += r.failed;
