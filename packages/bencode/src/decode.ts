@@ -80,11 +80,40 @@ class Decoder {
     if (c === I) return this.integer();
     if (c === D) return this.dict(depth + 1);
     if (c === L) return this.list(depth + 1);
+    return this.unexpectedByte(c);
+  }
+
+  unexpectedByte(c: number): never {
     return this.fail('BENCODE_UNEXPECTED_BYTE', `unexpected byte 0x${c.toString(16).padStart(2, '0')}`);
   }
 
-  /** Reads `<len>:` and returns the start of the string's bytes; `this.pos` moves past them. */
+  /**
+   * Reads `<len>:` and returns the start of the string's bytes; `this.pos` moves past them. Only
+   * well-formed lengths are handled here, so that the engine inlines it into the dict loop; anything
+   * else goes to {@link stringBoundsChecked}.
+   */
   stringBounds(): number {
+    const buf = this.buf;
+    const first = this.pos;
+    let pos = first;
+    let len = 0;
+    let c = buf[pos]!;
+    while (c >= ZERO && c <= NINE) {
+      len = len * 10 + (c - ZERO);
+      if (++pos >= buf.length) break;
+      c = buf[pos]!;
+    }
+    const digits = pos - first;
+    if (c !== COLON || pos >= buf.length || digits === 0 || digits > MAX_LENGTH_DIGITS || (digits > 1 && buf[first] === ZERO) || len > buf.length - pos - 1) {
+      return this.stringBoundsChecked();
+    }
+    const start = pos + 1;
+    this.pos = start + len;
+    return start;
+  }
+
+  /** {@link stringBounds} with every check and error. */
+  stringBoundsChecked(): number {
     const buf = this.buf;
     const first = this.pos;
     let pos = first;
