@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashChunk, hashScratch } from './chunk-hash.ts';
+import { hashChunk, hashScratch, pageAlignedBytes, windowFor } from './chunk-hash.ts';
 import { defaultDigests, nobleDigests } from './digest.ts';
 import { blocksRoot, merkleRoot, nextPow2, padRoot, rootFromPieceLayer } from './merkle.ts';
 import { hex, pseudoRandomBytes, referenceLayer, referencePieces, referenceRoot } from './test-files.ts';
@@ -75,6 +75,17 @@ describe('hashChunk', () => {
     const odd = hashChunk(nobleDigests, buf, { length: buf.length, pieceLength: 50000, tree: [] }, hashScratch(16384));
     expect(hex(odd.sha1)).toBe(hex(referencePieces(buf, 50000)));
     expect(() => hashScratch(1000)).toThrow(RangeError);
+  });
+
+  it('windows: whole pieces up to 1 MiB, page-aligned zeroed buffers of the asked size', () => {
+    expect([16384, 131072, 262144, 1 << 20, 4 << 20, 49152 + 1].map(windowFor)).toEqual([131072, 131072, 262144, 1 << 20, 1 << 20, 131072]);
+    for (const size of [1, 65536, 100_000, 1 << 20]) {
+      const b = pageAlignedBytes(size);
+      expect(b.length).toBe(size);
+      expect(b.every((x) => x === 0)).toBe(true);
+      b[size - 1] = 7;
+      expect(b[size - 1]).toBe(7);
+    }
   });
 
   it('skips v1 when the piece length is 0', () => {
