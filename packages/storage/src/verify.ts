@@ -1,5 +1,6 @@
 // Recheck: read the data a store already holds, hash every piece and report which pieces are good.
 // Reads run ahead of hashing by one batch so disk and CPU overlap; memory stays at two batches.
+import { pageAlignedBytes } from '@torrentkit/metainfo';
 import { Bitfield } from './bitfield.ts';
 import { StorageError } from './errors.ts';
 import { equalBytes, sha1Pieces, type PieceHasher } from './hash.ts';
@@ -40,8 +41,9 @@ export async function verify(storage: Storage, expected: ExpectedHashes, options
   const pieceAt = (k: number): number => (list ? list[k]! : k);
   const batchBytes = Math.max(options.batchBytes ?? 16 * 1024 * 1024, layout.pieceLength);
   const perBatch = Math.max(1, Math.floor(batchBytes / layout.pieceLength));
-  // Two buffers: one being hashed, the next being read.
-  const buffers = [new Uint8Array(perBatch * layout.pieceLength), new Uint8Array(perBatch * layout.pieceLength)];
+  // Two buffers: one being hashed, the next being read. Page-aligned: file reads into a buffer
+  // 16 bytes past a page boundary (where malloc puts large blocks) copy ~4x slower on x86.
+  const buffers = [pageAlignedBytes(perBatch * layout.pieceLength), pageAlignedBytes(perBatch * layout.pieceLength)];
 
   const readBatch = async (start: number, buf: Uint8Array): Promise<{ pieces: number[]; views: Uint8Array[] }> => {
     const pieces: number[] = [];

@@ -6,7 +6,7 @@ export type { EngineOptions, HashWorkers } from './engine.ts';
 export { layoutFiles, planChunks, chunkSizeFor } from './layout.ts';
 export type { HashMode, Layout, PlacedFile, Chunk, Segment, TreePiece } from './layout.ts';
 export { BLOCK_SIZE, merkleRoot, blocksRoot, padRoot, rootFromPieceLayer, nextPow2 } from './merkle.ts';
-export { hashChunk, hashChunkFrom, hashScratch, windowFor, WINDOW_SIZE, MAX_WINDOW_SIZE } from './chunk-hash.ts';
+export { hashChunk, hashChunkFrom, hashScratch, windowFor, pageAlignedBytes, WINDOW_SIZE, MAX_WINDOW_SIZE } from './chunk-hash.ts';
 export type { ChunkWork, ChunkHashes, ChunkSource, HashScratch } from './chunk-hash.ts';
 export { defaultDigests, nobleDigests } from './digest.ts';
 export type { Digests, HashStream } from './digest.ts';
