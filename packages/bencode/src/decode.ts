@@ -214,7 +214,7 @@ class Decoder {
       stack[this.top++] = item;
     }
     this.pos++;
-    const out = stack.slice(mark, this.top);
+    const out = takeItems(stack, mark, this.top);
     this.top = mark;
     if (this.spans) recordSpan(out, buf, start, this.pos);
     return out;
@@ -270,6 +270,25 @@ class Decoder {
     this.pos++;
     if (this.spans) recordSpan(out, buf, start, this.pos);
     return out;
+  }
+}
+
+/**
+ * `stack.slice(from, to)`, with short lists (file paths) built as array literals: the engine
+ * allocates those inline, where a slice call costs about as much as the rest of the list.
+ */
+function takeItems(stack: BValue[], from: number, to: number): BList {
+  switch (to - from) {
+    case 0:
+      return [];
+    case 1:
+      return [stack[from]!];
+    case 2:
+      return [stack[from]!, stack[from + 1]!];
+    case 3:
+      return [stack[from]!, stack[from + 1]!, stack[from + 2]!];
+    default:
+      return stack.slice(from, to);
   }
 }
 
