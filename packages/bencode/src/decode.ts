@@ -238,9 +238,10 @@ class Decoder {
       const keyOffset = this.pos;
       let keyStart: number, keyEnd: number;
       let entry: KeyEntry | null = prev === null ? null : prev.next;
-      // A predicted key was checked to sort after `prev` when it was recorded: order is known.
+      // A predicted key was checked to sort after `prev` when it was recorded: order is known. An
+      // evicted one is looked up again, which puts its key back in the cache and relinks it.
       let order = -1;
-      if (entry !== null && isKeyAt(entry, buf, keyOffset)) {
+      if (entry !== null && entry.live && isKeyAt(entry, buf, keyOffset)) {
         keyEnd = keyOffset + entry.encoded.length;
         keyStart = keyOffset + entry.prefix;
         this.pos = keyEnd;
@@ -249,7 +250,7 @@ class Decoder {
         keyEnd = this.pos;
         entry = internKey(buf, keyStart, keyEnd);
         if (prevStart >= 0) order = compareRanges(buf, prevStart, prevEnd, keyStart, keyEnd);
-        if (order < 0 && prev !== null) prev.next = entry;
+        if (order < 0 && prev !== null && prev.live) prev.next = entry;
       }
       const key = entry === null ? decodeKey(buf, keyStart, keyEnd) : entry.key;
       if (prevStart >= 0) {

@@ -6,7 +6,7 @@
 /**
  * An interned dict key: its bytes and its string. `next` is the key that last followed this one in a
  * dict and was checked to sort after it, so a dict that repeats a key sequence (every announce, every
- * file entry of a torrent) confirms each key with one byte compare: no hashing and no order check.
+ * file entry of a torrent) confirms each key by comparing its bytes once: no hashing, no order check.
  */
 export interface KeyEntry {
   /** The key as it appears in a canonical encoding: `<length>:<bytes>`. */
@@ -15,6 +15,8 @@ export interface KeyEntry {
   readonly prefix: number;
   readonly key: string;
   next: KeyEntry | null;
+  /** False once evicted from the cache; an evicted entry never gets a `next` again. */
+  live: boolean;
 }
 
 const CACHE_SIZE = 1024;
@@ -23,7 +25,7 @@ const cache: (KeyEntry | undefined)[] = new Array(CACHE_SIZE);
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Stands before the first key of a dict: its `next` predicts the first key. Never compared. */
-export const FIRST_KEY: KeyEntry = { encoded: new Uint8Array(0), prefix: 0, key: '', next: null };
+export const FIRST_KEY: KeyEntry = { encoded: new Uint8Array(0), prefix: 0, key: '', next: null, live: true };
 
 /**
  * Whether the key at `pos` is `entry`, length prefix included. A match is a well-formed string (the
@@ -58,9 +60,12 @@ export function internKey(buf: Uint8Array, start: number, end: number): KeyEntry
   const slot = h & (CACHE_SIZE - 1);
   const cached = cache[slot];
   if (cached !== undefined && isKey(cached, buf, start, end)) return cached;
-  // An evicted entry lets go of its successor, so entries reachable through `next` stay bounded by a
-  // small multiple of the cache size whatever the input.
-  if (cached !== undefined) cached.next = null;
+  // An evicted entry lets go of its successor and never links another (see `live`), so the entries
+  // reachable through `next` are at most the cached ones and one successor of each, whatever the input.
+  if (cached !== undefined) {
+    cached.live = false;
+    cached.next = null;
+  }
   const digits = String(len);
   const prefix = digits.length + 1;
   const encoded = new Uint8Array(prefix + len);
@@ -68,7 +73,7 @@ export function internKey(buf: Uint8Array, start: number, end: number): KeyEntry
   encoded[digits.length] = 0x3a; // ':'
   encoded.set(buf.subarray(start, end), prefix);
   const key = String.fromCharCode.apply(null, encoded.subarray(prefix) as unknown as number[]);
-  const entry: KeyEntry = { encoded, prefix, key, next: null };
+  const entry: KeyEntry = { encoded, prefix, key, next: null, live: true };
   cache[slot] = entry;
   return entry;
 }
