@@ -116,11 +116,11 @@ async function runWith(
     onChunk({ chunk, sha1: msg.sha1, roots: msg.roots, problems: msg.problems });
   };
   const { threads, pool } = await workers.ready;
-  if (!pool) return runInThread(chunks, toJob, accept, signal);
+  if (!pool) return runInThread(chunks, toJob, accept, signal, opts.implementation === 'noble');
 
   // This thread hashes too, but takes a chunk only when every worker already has a job queued,
   // so the workers never wait on it.
-  const hashHere = threads >= 2 ? await localHasher() : undefined;
+  const hashHere = threads >= 2 ? await localHasher(opts.implementation === 'noble') : undefined;
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   let aborted: () => void = () => {};
@@ -161,15 +161,16 @@ async function runWith(
 type LocalHasher = (job: Omit<JobMessage, 'id'>) => ResultMessage;
 
 /** Reads and hashes a job on this thread, exactly as a worker would. */
-async function localHasher(): Promise<LocalHasher> {
+async function localHasher(noble: boolean): Promise<LocalHasher> {
   const [{ SegmentReader, ReadFailure }, { hashChunkFrom, hashScratch }, digest] = await Promise.all([
     import('./read-node.ts'), import('./chunk-hash.ts'), import('./digest.ts'),
   ]);
+  const nobleDigests = noble ? await digest.loadNobleDigests() : undefined;
   const scratch = hashScratch();
   return (job) => {
     const reader = new SegmentReader(job.segments, job.paths, job.lenient);
     try {
-      const digests = job.noble ? digest.nobleDigests : digest.defaultDigests();
+      const digests = job.noble && nobleDigests ? nobleDigests : digest.defaultDigests();
       const { sha1, roots } = hashChunkFrom(digests, job.work, (into, from) => reader.read(into, from), scratch);
       return { id: 0, ok: true, sha1, roots, problems: reader.problems };
     } catch (err) {
@@ -188,9 +189,9 @@ function yieldToEventLoop(): Promise<void> {
 
 async function runInThread(
   chunks: Generator<Chunk>, toJob: (c: Chunk) => Omit<JobMessage, 'id'>,
-  accept: (c: Chunk, m: ResultMessage) => void, signal: AbortSignal | undefined,
+  accept: (c: Chunk, m: ResultMessage) => void, signal: AbortSignal | undefined, noble: boolean,
 ): Promise<void> {
-  const hash = await localHasher();
+  const hash = await localHasher(noble);
   for (const chunk of chunks) {
     // Yield between chunks so abort signals and progress listeners get a turn (setImmediate:
     // a zero timeout would idle about a millisecond per chunk).

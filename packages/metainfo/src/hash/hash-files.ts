@@ -1,5 +1,5 @@
 // Piece hashing of files on disk: v1 SHA-1 pieces, BEP 52 per-file merkle trees, or both (hybrid).
-import { defaultDigests, nobleDigests } from './digest.ts';
+import { defaultDigests, loadNobleDigests } from './digest.ts';
 import { runChunks, type EngineOptions } from './engine.ts';
 import { layoutFiles, type HashMode, type Layout } from './layout.ts';
 import { HASH_SIZE, rootFromPieceLayer } from './merkle.ts';
@@ -86,7 +86,7 @@ export async function hashFiles(sources: readonly HashSource[], options: HashOpt
     progress.pieces += mode === 'v2' ? chunk.tree.length : chunk.pieces;
     options.onProgress?.({ ...progress });
   });
-  const digests = options.implementation === 'noble' ? nobleDigests : defaultDigests();
+  const digests = options.implementation === 'noble' ? await loadNobleDigests() : defaultDigests();
   for (const file of files) {
     if (file.pieceLayer) file.piecesRoot = rootFromPieceLayer(digests, file.pieceLayer, pieceLength);
   }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { hashChunk, hashScratch, pageAlignedBytes, windowFor } from './chunk-hash.ts';
-import { defaultDigests, nobleDigests } from './digest.ts';
+import { defaultDigests, loadNobleDigests } from './digest.ts';
+
+const nobleDigests = await loadNobleDigests();
 import { blocksRoot, merkleRoot, nextPow2, padRoot, rootFromPieceLayer } from './merkle.ts';
 import { hex, pseudoRandomBytes, referenceLayer, referencePieces, referenceRoot } from './test-files.ts';
 

@@ -18,7 +18,7 @@ const native = nativeDigests();
 
 port.on('message', (job: JobMessage) => {
   if ((job.noble || !native) && !noble) {
-    void import('./digest.ts').then((m) => {
+    void import('./digest-noble.ts').then((m) => {
       noble = m.nobleDigests;
       handle(job);
     });
