@@ -8,8 +8,7 @@ import { compileExcludes } from './glob.ts';
 import { infoDict, pieceLayers, type BuiltFile } from './info-dict.ts';
 import { sortByPath } from './order.ts';
 import { isValidPieceLength, MAX_PIECE_LENGTH, pickPieceLength } from './piece-length.ts';
-import type { FoundDir, FoundFile } from './walk-node.ts';
-import { diskPath, torrentPath } from './walk-node.ts';
+import { diskPath, torrentPath, type FoundDir, type FoundFile } from './found-file.ts';
 
 /** One file of an explicit file list. */
 export interface FileSpec {
@@ -242,7 +241,7 @@ async function collect(input: CreateTorrentInput, o: CreateTorrentOptions): Prom
         const moved = new Map<FoundDir, FoundDir>();
         for (const f of listed[i]!.files) {
           let dir = moved.get(f.dir);
-          if (!dir) moved.set(f.dir, (dir = { path: f.dir.path, rel: [base, ...f.dir.rel] }));
+          if (!dir) moved.set(f.dir, (dir = { ...f.dir, rel: [base, ...f.dir.rel] }));
           files.push({ ...f, dir });
         }
       });
@@ -263,7 +262,7 @@ async function collect(input: CreateTorrentInput, o: CreateTorrentOptions): Prom
         if (st.isDirectory) throw metainfoError('METAINFO_INVALID_INPUT', `${spec.path} is a directory`);
         length = st.files[0]!.length;
       }
-      files.push({ dir: { path: spec.path, rel: relPath }, name: undefined, length, executable: false });
+      files.push({ dir: { path: spec.path, prefix: '', rel: relPath }, name: undefined, length, executable: false });
     }
     return { files, single: false, name: o.name };
   } catch (err) {

@@ -4,36 +4,10 @@
 // returned in no particular order: ordering is the builder's job.
 import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { FoundDir, FoundFile } from './found-file.ts';
 import type { Matcher } from './glob.ts';
 
 /** A file found on disk. */
-/**
- * A directory the walk went through: where it is on disk and its path inside the torrent. Its files
- * share it, so a tree of many files holds one path per directory, not one per file (which would
- * make a walk of 20,000 files keep megabytes more alive, and V8's young generation grow with it).
- */
-export interface FoundDir {
-  path: string;
-  rel: readonly string[];
-}
-
-/** A file found by the walk; `name` undefined means the file is `dir` itself (a single-file input). */
-export interface FoundFile {
-  dir: FoundDir;
-  name: string | undefined;
-  length: number;
-  executable: boolean;
-}
-
-/** Where the file is on disk. */
-export function diskPath(f: FoundFile): string {
-  return f.name === undefined ? f.dir.path : join(f.dir.path, f.name);
-}
-
-/** The file's path inside the torrent (a new array). */
-export function torrentPath(f: FoundFile): string[] {
-  return f.name === undefined ? [...f.dir.rel] : [...f.dir.rel, f.name];
-}
 
 /** Options of {@link walk}. */
 export interface WalkOptions {
@@ -62,7 +36,7 @@ export async function walk(root: string, opts: WalkOptions = {}): Promise<{ isDi
   }
   if (!st.isDirectory()) {
     if (!st.isFile()) throw new WalkFailure('METAINFO_FILE_UNREADABLE', `${root}: not a regular file or directory`);
-    return { isDirectory: false, files: [{ dir: { path: root, rel: [] }, name: undefined, length: st.size, executable: (st.mode & 0o111) !== 0 }] };
+    return { isDirectory: false, files: [{ dir: { path: root, prefix: '', rel: [] }, name: undefined, length: st.size, executable: (st.mode & 0o111) !== 0 }] };
   }
   const files: FoundFile[] = [];
   let seen = 0;
@@ -72,7 +46,8 @@ export async function walk(root: string, opts: WalkOptions = {}): Promise<{ isDi
     const real = opts.followSymlinks ? realpathSync(dir) : dir;
     if (ancestors.has(real)) return;
     ancestors.add(real);
-    const here: FoundDir = { path: dir, rel };
+    // join()'s prefix for a child of `dir`, so a file's path is that plus its name.
+    const here: FoundDir = { path: dir, prefix: join(dir, '_').slice(0, -1), rel };
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });

@@ -1,0 +1,32 @@
+// What the directory walk finds, in a form free of node: imports so the builder can use it
+// everywhere; the walk itself (walk-node.ts) is loaded only when a directory is walked.
+
+/**
+ * A directory the walk went through: where it is on disk and its path inside the torrent. Its files
+ * share it, so a tree of many files holds one path per directory, not one per file (which would
+ * make a walk of 20,000 files keep megabytes more alive, and V8's young generation grow with it).
+ */
+export interface FoundDir {
+  path: string;
+  /** What a child's path on disk starts with (`path` and a separator, as node:path.join makes it). */
+  prefix: string;
+  rel: readonly string[];
+}
+
+/** A file found by the walk; `name` undefined means the file is `dir` itself (a single-file input). */
+export interface FoundFile {
+  dir: FoundDir;
+  name: string | undefined;
+  length: number;
+  executable: boolean;
+}
+
+/** Where the file is on disk. */
+export function diskPath(f: FoundFile): string {
+  return f.name === undefined ? f.dir.path : f.dir.prefix + f.name;
+}
+
+/** The file's path inside the torrent (a new array). */
+export function torrentPath(f: FoundFile): string[] {
+  return f.name === undefined ? [...f.dir.rel] : [...f.dir.rel, f.name];
+}
