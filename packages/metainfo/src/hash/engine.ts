@@ -153,8 +153,9 @@ async function runWith(
     if (failure !== undefined) throw failure;
   } finally {
     signal?.removeEventListener('abort', aborted);
-    // Jobs still queued when this run stops early must not outlive it.
-    if (inFlight.size > 0 || failure !== undefined || signal?.aborted) await workers.close();
+    // Stopping early: own workers are terminated by runChunks; lent ones stay the caller's, so let
+    // the few jobs still queued on them (three per worker at most) finish before returning.
+    if (opts.workers) await Promise.allSettled(inFlight);
   }
 }
 

@@ -37,6 +37,10 @@ describe('hashFiles', () => {
         expect(shared.files.map((f) => f.piecesRoot && hex(f.piecesRoot))).toEqual(own.files.map((f) => f.piecesRoot && hex(f.piecesRoot)));
         expect(hex(shared.pieces)).toBe(hex(referencePieces(mode === 'v1' ? concat(contents) : padded(pl, true), pl)));
       }
+      // A failed run leaves lent workers usable.
+      await expect(hashFiles([...sources, { path: `${sources[0]!.path}.missing`, length: 5 }], { pieceLength: 16384, workers })).rejects.toThrow();
+      const again = await hashFiles(sources, { pieceLength: 16384, workers });
+      expect(hex(again.pieces)).toBe(hex(referencePieces(concat(contents), 16384)));
     } finally {
       await workers.close();
       await workers.close();
