@@ -88,7 +88,13 @@ try {
         }
         parentPort.postMessage({ bytes, ms: performance.now() - t0 });
       });`;
-    const workers = Array.from({ length: THREADS }, () => new Worker(code, { eval: true, workerData: { ms: 3000, piece: PIECE } }));
+    return workerRate(code, Array.from({ length: THREADS }, () => ({ ms: 3000, piece: PIECE })));
+  };
+
+  // Starts one eval'd worker per workerData, waits until each says 'ready', starts them together
+  // and sums the bytes per second they report.
+  const workerRate = async (code, datas) => {
+    const workers = datas.map((workerData) => new Worker(code, { eval: true, workerData }));
     await Promise.all(workers.map((w) => new Promise((r) => w.once('message', r))));
     const results = await Promise.all(workers.map((w) => new Promise((r) => { w.once('message', r); w.postMessage('go'); })));
     await Promise.all(workers.map((w) => w.terminate()));
@@ -125,11 +131,7 @@ try {
         parentPort.postMessage({ bytes, ms: performance.now() - t0 });
       });`;
     const half = Math.floor(f.length / 2 / PIECE) * PIECE;
-    const workers = [0, 1].map((k) => new Worker(code, { eval: true, workerData: { path: join(dir, ...f.path), from: k * half, to: (k + 1) * half, piece: PIECE, ms: 3000 } }));
-    await Promise.all(workers.map((w) => new Promise((r) => w.once('message', r))));
-    const results = await Promise.all(workers.map((w) => new Promise((r) => { w.once('message', r); w.postMessage('go'); })));
-    await Promise.all(workers.map((w) => w.terminate()));
-    return results.reduce((n, r) => n + r.bytes / (r.ms / 1000), 0);
+    return workerRate(code, [0, 1].map((k) => ({ path: join(dir, ...f.path), from: k * half, to: (k + 1) * half, piece: PIECE, ms: 3000 })));
   };
 
   // --- 2. verify ---

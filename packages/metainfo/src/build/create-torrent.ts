@@ -98,7 +98,7 @@ export async function createTorrent(input: CreateTorrentInput, options: CreateTo
   let hashed: Awaited<ReturnType<typeof hashFiles>>;
   try {
     prepared = await prepare(input, options, version);
-    hashed = await hashFiles(prepared.ordered.map(lazySource), {
+    hashed = await hashFiles(prepared.ordered.map((f) => new LazySource(f)), {
       pieceLength: prepared.pieceLength, mode: version, tailPad: !prepared.single,
       threads: options.threads, signal: options.signal, chunkSize: options.chunkSize,
       implementation: options.implementation, onProgress: options.onProgress, workers,
@@ -139,8 +139,6 @@ class LazySource {
     return diskPath(this.#file);
   }
 }
-
-const lazySource = (f: FoundFile): LazySource => new LazySource(f);
 
 /** The files to hash, in torrent order, and the piece length for them. */
 async function prepare(input: CreateTorrentInput, options: CreateTorrentOptions, version: 'v1' | 'v2' | 'hybrid') {
