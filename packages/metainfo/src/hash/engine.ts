@@ -123,9 +123,15 @@ async function runWith(
   const hashHere = threads >= 2 ? await localHasher(opts.implementation === 'noble') : undefined;
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
-  let aborted: () => void = () => {};
-  const abortPromise = new Promise<void>((resolve) => (aborted = resolve));
-  signal?.addEventListener('abort', aborted, { once: true });
+  // Woken when a job settles or the signal aborts. Not Promise.race over a never-settling abort
+  // promise: each race leaves a reaction on it for good, which grows with the number of chunks.
+  let wake: (() => void) | undefined;
+  const wakeUp = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  signal?.addEventListener('abort', wakeUp, { once: true });
   try {
     let next = chunks.next();
     while (!next.done || inFlight.size > 0) {
@@ -134,7 +140,10 @@ async function runWith(
         const p: Promise<void> = pool.run(toJob(chunk))
           .then((msg) => accept(chunk, msg))
           .catch((err: unknown) => { failure ??= err; })
-          .finally(() => inFlight.delete(p));
+          .finally(() => {
+            inFlight.delete(p);
+            wakeUp();
+          });
         inFlight.add(p);
         next = chunks.next();
       }
@@ -145,14 +154,14 @@ async function runWith(
         await yieldToEventLoop(); // let worker results and abort signals in
       } else {
         if (inFlight.size === 0) break;
-        await Promise.race([abortPromise, ...inFlight]);
+        await new Promise<void>((resolve) => (wake = resolve));
       }
       signal?.throwIfAborted();
       if (failure !== undefined) throw failure;
     }
     if (failure !== undefined) throw failure;
   } finally {
-    signal?.removeEventListener('abort', aborted);
+    signal?.removeEventListener('abort', wakeUp);
     // Stopping early: own workers are terminated by runChunks; lent ones stay the caller's, so let
     // the few jobs still queued on them (three per worker at most) finish before returning.
     if (opts.workers) await Promise.allSettled(inFlight);
