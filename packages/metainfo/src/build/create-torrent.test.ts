@@ -153,6 +153,19 @@ describe('createTorrent', () => {
     await expect(createTorrent({ files: [{ path: join(t.dir, 'x'), name: '../x' }] }, { ...fixed, name: 'n' })).rejects.toMatchObject({ code: 'METAINFO_INVALID_NAME' });
   });
 
+  it('refuses two files at one torrent path, and a path that is both a file and a directory', async () => {
+    writeFileSync(join(t.dir, 'y'), 'y');
+    const x = join(t.dir, 'x');
+    const y = join(t.dir, 'y');
+    for (const version of ['v1', 'v2', 'hybrid'] as const) {
+      const twice = { files: [{ path: x, name: 'd/x' }, { path: y, name: 'd/x' }] };
+      await expect(createTorrent(twice, { ...fixed, version, name: 'n' })).rejects.toMatchObject({ code: 'METAINFO_INVALID_INPUT' });
+      // 'd-e/z' sorts between 'd' and 'd/x' in v1 order, so neighbours alone would not show it.
+      const both = { files: [{ path: x, name: 'd' }, { path: y, name: 'd-e/z' }, { path: y, name: 'd/x' }] };
+      await expect(createTorrent(both, { ...fixed, version, name: 'n' })).rejects.toMatchObject({ code: 'METAINFO_INVALID_INPUT', message: expect.stringContaining('both a file and a directory') });
+    }
+  });
+
   it('passes progress and cancellation through', async () => {
     let last = 0;
     await createTorrent(root, { ...fixed, pieceLength: 16384, chunkSize: 16384, onProgress: (p) => { last = p.bytes; } });

@@ -1,12 +1,13 @@
 // createTorrent: files on disk -> .torrent bytes and info hashes (v1, v2 or hybrid).
-import { encode, encodeInto, encodingLength } from '@torrentkit/bencode';
 import { defaultDigests } from '../hash/digest.ts';
 import { startHashWorkers, type EngineOptions } from '../hash/engine.ts';
 import { metainfoError } from '../hash/errors.ts';
-import { hashFiles, type HashProgress } from '../hash/hash-files.ts';
+import { hashPieces, type HashProgress } from '../hash/hash-files.ts';
 import { compileExcludes } from './glob.ts';
-import { infoDict, pieceLayers, type BuiltFile } from './info-dict.ts';
-import { sortByPath } from './order.ts';
+import { BencodeSink, type SinkWriter } from './bencode-sink.ts';
+import { writeInfo, type BuiltFile, type InfoFiles } from './info-writer.ts';
+import { compareUtf8, pathComparator, type PathComponents } from './order.ts';
+import { pieceLayers } from './piece-layers.ts';
 import { isValidPieceLength, MAX_PIECE_LENGTH, pickPieceLength } from './piece-length.ts';
 import { diskPath, torrentPath, type FoundDir, type FoundFile } from './found-file.ts';
 
@@ -63,7 +64,7 @@ export interface CreateTorrentOptions extends EngineOptions {
 export interface CreatedTorrent {
   /** The .torrent file. */
   torrent: Uint8Array;
-  /** The encoded `info` dict (what the info hashes are computed from). */
+  /** The encoded `info` dict (what the info hashes are computed from): a view into `torrent`. */
   infoBytes: Uint8Array;
   /** v1 info hash (SHA-1, hex); absent for v2-only. */
   infoHash?: string;
@@ -95,10 +96,10 @@ export async function createTorrent(input: CreateTorrentInput, options: CreateTo
   // Workers start now so their start-up overlaps the directory walk (unless the caller lends some).
   const workers = options.workers ?? startHashWorkers(options.threads);
   let prepared: Awaited<ReturnType<typeof prepare>>;
-  let hashed: Awaited<ReturnType<typeof hashFiles>>;
+  let hashed: Awaited<ReturnType<typeof hashPieces>>;
   try {
     prepared = await prepare(input, options, version);
-    hashed = await hashFiles(prepared.ordered.map((f) => new LazySource(f)), {
+    hashed = await hashPieces(prepared.ordered.map((f) => new LazySource(f)), {
       pieceLength: prepared.pieceLength, mode: version, tailPad: !prepared.single,
       threads: options.threads, signal: options.signal, chunkSize: options.chunkSize,
       implementation: options.implementation, onProgress: options.onProgress, workers,
@@ -107,14 +108,20 @@ export async function createTorrent(input: CreateTorrentInput, options: CreateTo
     if (workers !== options.workers) await workers.close();
   }
   const { ordered, single, name, pieceLength, total } = prepared;
+  const placed = hashed.layout.files;
+  const infoFiles: InfoFiles = {
+    count: ordered.length,
+    components: (i) => foundComponents.count(ordered[i]!),
+    component: (i, k) => foundComponents.at(ordered[i]!, k),
+    length: (i) => ordered[i]!.length,
+    padAfter: (i) => placed[i]!.padAfter,
+    piecesRoot: (i) => hashed.piecesRoot(i),
+  };
+  const fields = { version, name, pieceLength, single, private: options.private, source: options.source };
+  const { torrent, infoBytes } = writeTorrent(topLevel(hashed.layers, version, options), (sink) => writeInfo(sink, infoFiles, hashed.pieces, fields));
+  // Made last: they are kept, and objects made before the info dict is written would only be
+  // copied around by the garbage collector while it is.
   const files: BuiltFile[] = ordered.map((f) => ({ path: torrentPath(f), length: f.length }));
-  const info = infoDict(files, hashed.layout, hashed.pieces, hashed.files, {
-    version, name, pieceLength, single, private: options.private, source: options.source,
-  });
-  // Sized up front: growing a buffer by doubling leaves megabytes of copies behind on big trees.
-  const infoBytes = new Uint8Array(encodingLength(info));
-  encodeInto(info, infoBytes);
-  const torrent = withInfo(topLevel(hashed.files, version, options), infoBytes);
   const digests = defaultDigests();
   const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   return {
@@ -144,15 +151,39 @@ class LazySource {
 async function prepare(input: CreateTorrentInput, options: CreateTorrentOptions, version: 'v1' | 'v2' | 'hybrid') {
   const { files: found, single, name } = await collect(input, options);
   if (found.length === 0) throw metainfoError('METAINFO_NO_FILES', 'no files to put in the torrent');
-  const ordered = sortByPath(found, torrentPath, version);
-  for (let i = 1, prev = ordered.length ? torrentPath(ordered[0]!).join('/') : ''; i < ordered.length; i++) {
-    const path = torrentPath(ordered[i]!).join('/');
-    if (path === prev) throw metainfoError('METAINFO_INVALID_INPUT', `two files with the same torrent path ${path}`);
-    prev = path;
+  const compare = pathComparator(foundComponents, version);
+  const ordered = [...found].sort(compare);
+  for (let i = 1; i < ordered.length; i++) {
+    if (compare(ordered[i - 1]!, ordered[i]!) === 0) {
+      throw metainfoError('METAINFO_INVALID_INPUT', `two files with the same torrent path ${torrentPath(ordered[i]!).join('/')}`);
+    }
   }
+  checkNoFileIsADirectory(ordered);
   const total = ordered.reduce((n, f) => n + f.length, 0);
   if (total === 0) throw metainfoError('METAINFO_INVALID_LENGTH', 'all files are empty: nothing to hash');
   return { ordered, single, name, total, pieceLength: choosePieceLength(total, options) };
+}
+
+/** Path components of a found file, read in place (sorting 20,000 files builds no keys). */
+const foundComponents: PathComponents<FoundFile> = {
+  count: (f) => f.dir.rel.length + (f.name === undefined ? 0 : 1),
+  at: (f, i) => (i < f.dir.rel.length ? f.dir.rel[i]! : f.name!),
+};
+
+/** Throws when one file's torrent path is a directory of another's (only explicit lists and several roots can do that). */
+function checkNoFileIsADirectory(files: readonly FoundFile[]): void {
+  const dirs = new Set<string>();
+  const seen = new Set<FoundDir>();
+  for (const f of files) {
+    if (seen.has(f.dir)) continue;
+    seen.add(f.dir);
+    const path = torrentPath(f);
+    for (let k = 1; k < path.length; k++) dirs.add(path.slice(0, k).join('/'));
+  }
+  for (const f of files) {
+    const path = torrentPath(f).join('/');
+    if (dirs.has(path)) throw metainfoError('METAINFO_INVALID_INPUT', `torrent path ${path} is both a file and a directory`);
+  }
 }
 
 function choosePieceLength(total: number, options: CreateTorrentOptions): number {
@@ -167,7 +198,7 @@ function choosePieceLength(total: number, options: CreateTorrentOptions): number
   return n;
 }
 
-function topLevel(hashes: Parameters<typeof pieceLayers>[0], version: string, o: CreateTorrentOptions): Record<string, unknown> {
+function topLevel(layers: Parameters<typeof pieceLayers>[0], version: string, o: CreateTorrentOptions): Record<string, unknown> {
   const top: Record<string, unknown> = {};
   const tiers = announceTiers(o.announce);
   if (tiers.length > 0) top.announce = tiers[0]![0]!;
@@ -180,34 +211,33 @@ function topLevel(hashes: Parameters<typeof pieceLayers>[0], version: string, o:
     top['creation date'] = d instanceof Date ? Math.floor(d.getTime() / 1000) : Math.floor(d);
   }
   if (version !== 'v1') {
-    const layers = pieceLayers(hashes);
-    top['piece layers'] = layers;
+    top['piece layers'] = pieceLayers(layers);
   }
   return top;
 }
 
 /**
- * The whole torrent: `top`'s keys with the already-encoded info dict spliced in at its sorted place,
- * so the info dict (megabytes for trees of many files) is encoded once, not twice.
+ * The whole torrent: `top`'s keys and the info dict, which `writeInfoDict` streams in at its sorted
+ * place; the info bytes are a view of the result.
  */
-function withInfo(top: Record<string, unknown>, infoBytes: Uint8Array): Uint8Array {
-  const before: Record<string, unknown> = {};
-  const after: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(top)) (k < 'info' ? before : after)[k] = v;
-  // Both are dicts: drop their 'd' and 'e' and join the entries around "4:info" + the info bytes.
-  const head = encode(before);
-  const tail = encode(after);
-  const key = new TextEncoder().encode('4:info');
-  const out = new Uint8Array(head.length - 1 + key.length + infoBytes.length + tail.length - 1);
-  let at = 0;
-  out.set(head.subarray(0, head.length - 1), at);
-  at += head.length - 1;
-  out.set(key, at);
-  at += key.length;
-  out.set(infoBytes, at);
-  at += infoBytes.length;
-  out.set(tail.subarray(1), at);
-  return out;
+function writeTorrent(top: Record<string, unknown>, writeInfoDict: SinkWriter): { torrent: Uint8Array; infoBytes: Uint8Array } {
+  const keys = [...Object.keys(top), 'info'].sort(compareUtf8);
+  let start = 0;
+  let end = 0;
+  const torrent = BencodeSink.encode((sink) => {
+    sink.start('d');
+    for (const key of keys) {
+      sink.string(key);
+      if (key !== 'info') sink.value(top[key]);
+      else {
+        start = sink.length;
+        writeInfoDict(sink);
+        end = sink.length;
+      }
+    }
+    sink.end();
+  });
+  return { torrent, infoBytes: torrent.subarray(start, end) };
 }
 
 /** Normalise the `announce` option into BEP 12 tiers (empty URLs and tiers dropped). */

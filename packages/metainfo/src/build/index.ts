@@ -5,4 +5,4 @@ export { pickPieceLength, isValidPieceLength, MIN_PIECE_LENGTH, MAX_PIECE_LENGTH
 export { compileExcludes } from './glob.ts';
 export type { Matcher } from './glob.ts';
 export { sortByPath } from './order.ts';
-export type { BuiltFile } from './info-dict.ts';
+export type { BuiltFile } from './info-writer.ts';

@@ -1,8 +1,10 @@
+import { encode } from '@torrentkit/bencode';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareUtf8, sortByPath } from './order.ts';
+import { compareUtf8, pathComparator, sortByPath } from './order.ts';
 
-const utf8 = new TextEncoder();
+// The reference: the bytes @torrentkit/bencode writes for a string (UTF-8, lone U+DC80..U+DCFF as raw bytes).
+const utf8 = { encode: (s: string): Uint8Array => { const e = encode(s); return e.subarray(e.indexOf(0x3a) + 1); } };
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
@@ -10,8 +12,8 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 describe('compareUtf8', () => {
-  it('orders like the UTF-8 bytes, surrogate pairs included', () => {
-    const text = fc.string({ unit: fc.constantFrom('a', '/', '-', 'é', '\uE000', '\uFFFD', '😀', '𝄞', '\u0000') });
+  it('orders like the encoded bytes, surrogate pairs and lone surrogates included', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', '/', '-', 'é', '\uE000', '\uFFFD', '😀', '𝄞', '\u0000', '\uDC80', '\uDCC3', '\uDCFF', '\uD83D', '\uDE00', '\uDC00') });
     fc.assert(fc.property(text, text, (a, b) => {
       expect(Math.sign(compareUtf8(a, b))).toBe(Math.sign(compareBytes(utf8.encode(a), utf8.encode(b))));
     }), { numRuns: 2000 });
@@ -33,5 +35,30 @@ describe('sortByPath', () => {
   });
   it('v2 and hybrid sort component by component', () => {
     expect(sortByPath(files, (f) => f, 'hybrid')).toEqual([['a', 'b', 'c'], ['a', 'y'], ['a-b', 'x'], ['\uFFFD'], ['😀']]);
+  });
+});
+
+describe('pathComparator', () => {
+  const components = { count: (p: string[]) => p.length, at: (p: string[], i: number) => p[i]! };
+  const name = fc.string({ unit: fc.constantFrom('a', 'b', '-', '.', '0', 'é', '\uE000', '😀', '\u0000', '\uDC80', '\uDCFF'), minLength: 1, maxLength: 4 });
+  const path = fc.array(name, { minLength: 1, maxLength: 4 });
+  it('v1: orders like the UTF-8 bytes of the paths joined with "/"', () => {
+    const compare = pathComparator(components, 'v1');
+    fc.assert(fc.property(path, path, (a, b) => {
+      expect(Math.sign(compare(a, b))).toBe(Math.sign(compareBytes(utf8.encode(a.join('/')), utf8.encode(b.join('/')))));
+    }), { numRuns: 5000 });
+  });
+  it('v2: orders component by component, a path before the paths below it', () => {
+    const compare = pathComparator(components, 'v2');
+    const reference = (a: string[], b: string[]): number => {
+      for (let i = 0; i < a.length && i < b.length; i++) {
+        const r = compareBytes(utf8.encode(a[i]), utf8.encode(b[i]));
+        if (r !== 0) return r;
+      }
+      return a.length - b.length;
+    };
+    fc.assert(fc.property(path, path, (a, b) => {
+      expect(Math.sign(compare(a, b))).toBe(Math.sign(reference(a, b)));
+    }), { numRuns: 5000 });
   });
 });

@@ -4,12 +4,15 @@
 // v2 and hybrid: component by component, because the BEP 52 `file tree` is a dict whose keys are
 // sorted by bytes at every level, and a hybrid's v1 file list must follow the same order.
 // The two differ only when a name holds a byte below `/` (e.g. `a-b/x` vs `a/y`).
+import { encode } from '@torrentkit/bencode';
 
 /**
- * Compare two strings by the UTF-8 bytes they encode to, without encoding them (a Uint8Array per
- * name costs a backing store each: megabytes for a tree of many files). UTF-8 byte order is code
- * point order, which UTF-16 code-unit order matches except where a surrogate (a code point above
- * U+FFFF) meets a unit from U+E000 up: the surrogate's code point is the larger one.
+ * Compare two strings by the bytes @torrentkit/bencode encodes them to, without encoding them (a
+ * Uint8Array per name costs a backing store each: megabytes for a tree of many files). That is
+ * UTF-8, whose byte order is code point order, which UTF-16 code-unit order matches except where a
+ * surrogate pair (a code point above U+FFFF) meets a unit from U+E000 up: the pair is the larger.
+ * Lone surrogates (U+DC80..U+DCFF stand for raw bytes that are not UTF-8) are rare enough to be
+ * compared by their encoded bytes.
  */
 export function compareUtf8(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
@@ -19,27 +22,83 @@ export function compareUtf8(a: string, b: string): number {
     if (x === y) continue;
     const xs = x >= 0xd800 && x <= 0xdfff;
     const ys = y >= 0xd800 && y <= 0xdfff;
-    if (xs !== ys) return xs ? 1 : -1;
-    return x - y;
+    if (!xs && !ys) return x - y;
+    if (isPairAt(a, i) && isPairAt(b, i)) return x - y;
+    // A pair against a unit outside the surrogates: the pair is above U+FFFF, the larger.
+    if (xs !== ys && (xs ? isPairAt(a, i) : isPairAt(b, i))) return xs ? 1 : -1;
+    return compareEncoded(a, b);
   }
   return a.length - b.length;
 }
 
+function isHighSurrogate(u: number): boolean {
+  return u >= 0xd800 && u <= 0xdbff;
+}
+
+/** A well-formed surrogate pair starts at `i`. */
+function isPairAt(s: string, i: number): boolean {
+  const lo = s.charCodeAt(i + 1);
+  return isHighSurrogate(s.charCodeAt(i)) && lo >= 0xdc00 && lo <= 0xdfff;
+}
+
+function compareEncoded(a: string, b: string): number {
+  const x = encode(a), y = encode(b);
+  // Skip the `<length>:` prefixes.
+  let i = x.indexOf(COLON) + 1;
+  let j = y.indexOf(COLON) + 1;
+  for (; i < x.length && j < y.length; i++, j++) if (x[i] !== y[j]) return x[i]! - y[j]!;
+  return (x.length - i) - (y.length - j);
+}
+
+const COLON = 0x3a;
+
+/** How to read the components of a path-like item without building an array or a string. */
+export interface PathComponents<T> {
+  count(item: T): number;
+  at(item: T, index: number): string;
+}
+
+const SLASH = 0x2f;
+
+/**
+ * A comparator of paths in the order of the given torrent version: v1 compares the paths joined
+ * with `/` (as {@link compareUtf8} would, but without joining them), v2 and hybrid compare
+ * component by component. Allocates nothing per comparison.
+ */
+export function pathComparator<T>(c: PathComponents<T>, version: 'v1' | 'v2' | 'hybrid'): (a: T, b: T) => number {
+  if (version !== 'v1') {
+    return (a, b) => {
+      const na = c.count(a), nb = c.count(b);
+      for (let i = 0; i < na && i < nb; i++) {
+        const r = compareUtf8(c.at(a, i), c.at(b, i));
+        if (r !== 0) return r;
+      }
+      return na - nb;
+    };
+  }
+  return (a, b) => {
+    const na = c.count(a), nb = c.count(b);
+    for (let i = 0; i < na && i < nb; i++) {
+      const x = c.at(a, i), y = c.at(b, i);
+      if (x === y) continue;
+      // One component a prefix of the other: the path with the shorter one goes on with '/' or ends.
+      if (y.startsWith(x)) return i + 1 < na ? slashVersus(y.charCodeAt(x.length)) : -1;
+      if (x.startsWith(y)) return i + 1 < nb ? -slashVersus(x.charCodeAt(y.length)) : 1;
+      return compareUtf8(x, y);
+    }
+    return na - nb;
+  };
+}
+
+/** Order of '/' against another UTF-16 unit, by the UTF-8 bytes they encode to. */
+function slashVersus(unit: number): number {
+  return unit >= 0xd800 && unit <= 0xdfff ? -1 : SLASH - unit;
+}
+
+const arrayComponents: PathComponents<readonly string[]> = { count: (p) => p.length, at: (p, i) => p[i]! };
+
 /** Sort items by path in the order of the given torrent version (a new array; input untouched). */
 export function sortByPath<T>(items: readonly T[], pathOf: (item: T) => readonly string[], version: 'v1' | 'v2' | 'hybrid'): T[] {
-  if (version === 'v1') {
-    const keyed = items.map((item) => ({ item, key: pathOf(item).join('/') }));
-    keyed.sort((a, b) => compareUtf8(a.key, b.key));
-    return keyed.map((k) => k.item);
-  }
-  const keyed = items.map((item) => ({ item, key: pathOf(item) }));
-  keyed.sort((a, b) => {
-    const n = Math.min(a.key.length, b.key.length);
-    for (let i = 0; i < n; i++) {
-      const c = compareUtf8(a.key[i]!, b.key[i]!);
-      if (c !== 0) return c;
-    }
-    return a.key.length - b.key.length;
-  });
-  return keyed.map((k) => k.item);
+  const compare = pathComparator(arrayComponents, version);
+  return [...items].sort((a, b) => compare(pathOf(a), pathOf(b)));
 }

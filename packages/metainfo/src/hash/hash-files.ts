@@ -52,43 +52,67 @@ export interface HashResult {
  * v2/hybrid layouts) on `threads` workers, each chunk reading across file boundaries as needed.
  */
 export async function hashFiles(sources: readonly HashSource[], options: HashOptions): Promise<HashResult> {
+  const h = await hashPieces(sources, options);
+  const files: FileHashes[] = sources.map((_, i) => {
+    const large = h.layers.get(i);
+    if (large) return { piecesRoot: large.root, pieceLayer: large.layer };
+    const piecesRoot = h.piecesRoot(i);
+    return piecesRoot ? { piecesRoot } : {};
+  });
+  return { layout: h.layout, pieces: h.pieces, files };
+}
+
+/** {@link hashFiles}' result without an object per file (what the torrent builder reads). */
+export interface PieceHashes {
+  layout: Layout;
+  /** v1 piece hashes, 20 bytes each (empty in v2 mode). */
+  pieces: Uint8Array;
+  /** Root and piece layer of each file larger than one piece (v2 and hybrid), by file index. */
+  layers: Map<number, { root: Uint8Array; layer: Uint8Array }>;
+  /** The `pieces root` of file `i` (undefined in v1 and for empty files); small files' roots are views of one shared buffer. */
+  piecesRoot(i: number): Uint8Array | undefined;
+}
+
+/**
+ * The hashing behind {@link hashFiles}. Nothing per file is made while hashing runs: objects made
+ * before it would survive every collection while it runs, and V8 answers that by growing its young
+ * generation (tens of MiB more peak memory on trees of many files). Layers of files larger than one
+ * piece are filled in place; the roots of the other files share one buffer.
+ */
+export async function hashPieces(sources: readonly HashSource[], options: HashOptions): Promise<PieceHashes> {
   const mode = options.mode ?? 'v1';
   const layout = layoutFiles(sources.map((s) => s.length), options.pieceLength, mode, { tailPad: options.tailPad ?? true });
   const { pieceLength } = layout;
   const pieces = new Uint8Array(mode === 'v2' ? 0 : layout.pieceCount * 20);
-  const files: FileHashes[] = sources.map(() => ({}));
+  const filling = new Map<number, Uint8Array>();
   if (mode !== 'v1') {
     for (const [i, s] of sources.entries()) {
-      if (s.length > pieceLength) files[i]!.pieceLayer = new Uint8Array(Math.ceil(s.length / pieceLength) * HASH_SIZE);
+      if (s.length > pieceLength) filling.set(i, new Uint8Array(Math.ceil(s.length / pieceLength) * HASH_SIZE));
     }
   }
+  const smallRoots = new Uint8Array(mode === 'v1' ? 0 : sources.length * HASH_SIZE);
   const totalPieces = mode === 'v2'
     ? sources.reduce((n, s) => n + Math.ceil(s.length / pieceLength), 0)
     : layout.pieceCount;
-  let smallRoots: Uint8Array | undefined;
   const progress: HashProgress = { bytes: 0, totalBytes: layout.dataLength, pieces: 0, totalPieces };
   await runChunks(layout, sources, { ...options, lenient: false }, ({ chunk, sha1, roots }) => {
     if (sha1.length) pieces.set(sha1, chunk.firstPiece * 20);
     chunk.tree.forEach((t, i) => {
       const root = roots.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
-      const file = files[t.file]!;
-      if (file.pieceLayer) file.pieceLayer.set(root, t.piece * HASH_SIZE);
-      else {
-        // One shared buffer for the roots of small files: a backing store per 32-byte root adds up
-        // to megabytes on trees of many small files.
-        const at = t.file * HASH_SIZE;
-        smallRoots ??= new Uint8Array(sources.length * HASH_SIZE);
-        smallRoots.set(root, at);
-        file.piecesRoot = smallRoots.subarray(at, at + HASH_SIZE);
-      }
+      const layer = filling.get(t.file);
+      if (layer) layer.set(root, t.piece * HASH_SIZE);
+      else smallRoots.set(root, t.file * HASH_SIZE);
     });
     progress.bytes += chunk.dataBytes;
     progress.pieces += mode === 'v2' ? chunk.tree.length : chunk.pieces;
     options.onProgress?.({ ...progress });
   });
   const digests = options.implementation === 'noble' ? await loadNobleDigests() : defaultDigests();
-  for (const file of files) {
-    if (file.pieceLayer) file.piecesRoot = rootFromPieceLayer(digests, file.pieceLayer, pieceLength);
-  }
-  return { layout, pieces, files };
+  const layers = new Map<number, { root: Uint8Array; layer: Uint8Array }>();
+  for (const [i, layer] of filling) layers.set(i, { root: rootFromPieceLayer(digests, layer, pieceLength), layer });
+  const piecesRoot = (i: number): Uint8Array | undefined => {
+    if (mode === 'v1' || sources[i]!.length === 0) return undefined;
+    return layers.get(i)?.root ?? smallRoots.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE);
+  };
+  return { layout, pieces, layers, piecesRoot };
 }
