@@ -4,6 +4,8 @@
 // (../shared/tools/netns-run) when one is available. Starts the services tests need (redis-server on
 // a private port), then prints one closing line "N passed, N failed" summed over all runtimes. Exits
 // non-zero if any runtime fails. TORRENTKIT_RUNTIMES=node,node24,deno,bun (the default) picks runtimes.
+// Each runtime gets TORRENTKIT_RUNTIME_MINUTES (default 15) minutes: a suite that hangs is killed
+// with everything it started and counts as a failure, so a run always ends within CI's limit.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,15 @@ const root = resolve(import.meta.dirname, '../..');
 const netns = resolve(root, '../shared/tools/netns-run');
 const runtimes = (process.env.TORRENTKIT_RUNTIMES ?? 'node,node24,deno,bun').split(',');
 const filter = process.argv.slice(2).filter((a) => a !== '--');
+const runtimeMinutes = Number(process.env.TORRENTKIT_RUNTIME_MINUTES ?? 15);
+// Process groups of the suites running now, killed if this script is interrupted.
+const groups = new Set();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const pid of groups) killGroup(pid);
+    process.exit(130);
+  });
+}
 
 if (!process.env.TORRENTKIT_IN_NETNS) {
   // The Node 24 binary comes from the npm registry, which the loopback-only namespace cannot reach:
@@ -49,7 +60,8 @@ const services = await startServices(work);
 let passed = 0, failed = 0, exitCode = 0;
 try {
   for (const rt of runtimes) {
-    const counts = rt === 'node24' ? await runNode24() : await runTask(`test:${rt}`);
+    const deadline = Date.now() + runtimeMinutes * 60_000;
+    const counts = rt === 'node24' ? await runNode24(deadline) : await runTask(`test:${rt}`, deadline);
     passed += counts.passed; failed += counts.failed;
     if (counts.code !== 0) { exitCode = 1; console.error(`test-all: ${rt} failed (exit ${counts.code})`); }
   }
@@ -61,14 +73,45 @@ if (failed > 0) exitCode = 1;
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(exitCode);
 
-function runTask(task) {
+function runTask(task, deadline) {
   return new Promise((done) => {
-    const child = spawn('pnpm', ['exec', 'turbo', 'run', task, '--concurrency=1', '--continue', '--output-logs=full', ...filterArgs()], {
+    const child = spawnGroup('pnpm', ['exec', 'turbo', 'run', task, '--concurrency=1', '--continue', '--output-logs=full', ...filterArgs()], {
       cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
-    });
+    }, deadline, task);
     const counts = countLines(child.stdout);
     child.on('close', (code) => done({ code: code ?? 1, ...counts.total() }));
   });
+}
+
+/**
+ * spawn() in a process group of its own, killed whole (test servers and runtimes it started
+ * included) if it is still running at `deadline`.
+ */
+function spawnGroup(cmd, args, options, deadline, label) {
+  const child = spawn(cmd, args, { ...options, detached: true });
+  groups.add(child.pid);
+  const timer = setTimeout(() => {
+    console.error(`test-all: ${label} still running after ${runtimeMinutes} minutes for this runtime: killed`);
+    killGroup(child.pid);
+    // Something that left the group may still hold the output pipes open: stop waiting for them.
+    setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, 10_000).unref();
+  }, Math.max(0, deadline - Date.now()));
+  child.on('close', () => {
+    clearTimeout(timer);
+    groups.delete(child.pid);
+  });
+  return child;
+}
+
+function killGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
 
 /** Echoes a child's output and adds up the test counts in it (with an optional line prefix). */
@@ -113,7 +156,7 @@ function prefixLines(stream, prefix, out) {
  * starts as `node` (packed-package checks, CLIs) runs on 24 as well. Packages are the ones turbo
  * would run `test:node` in for the same filter.
  */
-async function runNode24() {
+async function runNode24(deadline) {
   let bin = process.env.TORRENTKIT_NODE24;
   try {
     bin ??= ensureNode24(root);
@@ -145,10 +188,10 @@ async function runNode24() {
     const prefix = `${name}:test:node24: `;
     console.log(`${prefix}vitest run (node ${version})`);
     const r = await new Promise((done) => {
-      const child = spawn(bin, [entry, 'run'], {
+      const child = spawnGroup(bin, [entry, 'run'], {
         cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH}`, FORCE_COLOR: '0', NO_COLOR: '1' },
-      });
+      }, deadline, `${name} on node24`);
       const counts = countLines(child.stdout, prefix);
       prefixLines(child.stderr, prefix, process.stderr);
       child.on('close', (c) => done({ code: c ?? 1, ...counts.total() }));
