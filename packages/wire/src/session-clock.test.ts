@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeHandshake } from './handshake.ts';
 import { PeerSession, type PeerSessionOptions, type SessionEvent } from './session.ts';
 import { SessionClock } from './session-clock.ts';
-import { connect, listen, runSession, type TcpConnection, type TcpListener } from './tcp.ts';
-import { pattern, waitFor } from './test-helpers.ts';
+import { runSession } from './tcp.ts';
+import { pattern, tcpScope, waitFor } from './test-helpers.ts';
 
 const infoHash = pattern(20, 13);
 const torrent = { pieceCount: 4, pieceLength: 16384, totalLength: 4 * 16384 };
@@ -86,26 +86,19 @@ describe('PeerSession clock', () => {
 });
 
 describe('runSession clock', () => {
-  let listener: TcpListener | undefined;
-  const conns: TcpConnection[] = [];
-  afterEach(async () => {
-    for (const c of conns.splice(0)) c.destroy();
-    await listener?.close();
-    listener = undefined;
-  });
+  const tcp = tcpScope();
+  afterEach(() => tcp.close());
 
   /** A listener whose sessions (created without `now`) run on the clock `now`; counts clock reads. */
   async function serve(now: () => number) {
     const events: SessionEvent[] = [];
     let reads = 0;
     let done: Promise<void> | undefined;
-    listener = await listen({ host: '127.0.0.1', port: 0 }, (c) => {
-      conns.push(c);
+    const listener = await tcp.listen({ host: '127.0.0.1', port: 0 }, (c) => {
       const s = new PeerSession({ infoHash, peerId: pattern(20, 1), torrent, handshakeTimeout: 30_000, onSend: (d) => c.write(d), onEvent: (e) => events.push(e) });
       done = runSession(c, s, { tickInterval: 5, now: () => (reads++, now()) });
     });
-    const client = await connect({ host: '127.0.0.1', port: listener.port });
-    conns.push(client);
+    const client = await tcp.connect({ host: '127.0.0.1', port: listener.port });
     client.onData(() => {}); // read, so the client sees the server's end of stream
     return { events, client, reads: () => reads, done: () => done };
   }

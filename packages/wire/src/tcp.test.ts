@@ -3,34 +3,26 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Bitfield } from './bitfield.ts';
 import { encodeHandshake } from './handshake.ts';
 import { PeerSession, type SessionEvent } from './session.ts';
-import { connect, listen, runSession, type TcpConnection, type TcpListener } from './tcp.ts';
-import { equalBytes, pattern, waitFor } from './test-helpers.ts';
+import { connect, listen, runSession, type TcpConnection } from './tcp.ts';
+import { equalBytes, pattern, tcpScope, waitFor } from './test-helpers.ts';
 
 const infoHash = pattern(20, 3);
-let listener: TcpListener | undefined;
-const conns: TcpConnection[] = [];
-
-afterEach(async () => {
-  for (const c of conns.splice(0)) c.destroy();
-  await listener?.close();
-  listener = undefined;
-});
+const tcp = tcpScope();
+afterEach(() => tcp.close());
 
 describe('TCP transport', () => {
   it('connects, carries bytes both ways and closes', async () => {
     const received: number[] = [];
     let server: TcpConnection | undefined;
-    listener = await listen({ port: 0 }, (c) => {
+    const listener = await tcp.listen({ port: 0 }, (c) => {
       server = c;
-      conns.push(c);
       c.onData((chunk) => {
         expect(chunk.constructor).toBe(Uint8Array);
         c.write(chunk); // echo
       });
     });
     expect(listener.port).toBeGreaterThan(0);
-    const client = await connect({ host: '127.0.0.1', port: listener.port });
-    conns.push(client);
+    const client = await tcp.connect({ host: '127.0.0.1', port: listener.port });
     client.onData((chunk) => received.push(...chunk));
     client.write(Uint8Array.of(1, 2));
     client.write(Uint8Array.of(3));
@@ -43,12 +35,10 @@ describe('TCP transport', () => {
   });
 
   it('keeps bytes that arrive before a data handler is set', async () => {
-    listener = await listen({ port: 0 }, (c) => {
-      conns.push(c);
+    const listener = await tcp.listen({ port: 0 }, (c) => {
       c.write(Uint8Array.of(7, 8, 9));
     });
-    const client = await connect({ host: '127.0.0.1', port: listener.port });
-    conns.push(client);
+    const client = await tcp.connect({ host: '127.0.0.1', port: listener.port });
     await new Promise((r) => setTimeout(r, 50));
     const got: number[] = [];
     client.onData((chunk) => got.push(...chunk));
@@ -65,13 +55,11 @@ describe('TCP transport', () => {
 
   it('reports backpressure and drains', async () => {
     let server: TcpConnection | undefined;
-    listener = await listen({ port: 0 }, (c) => {
+    const listener = await tcp.listen({ port: 0 }, (c) => {
       server = c;
-      conns.push(c);
       c.pause();
     });
-    const client = await connect({ host: '127.0.0.1', port: listener.port });
-    conns.push(client);
+    const client = await tcp.connect({ host: '127.0.0.1', port: listener.port });
     await waitFor(() => server !== undefined);
     const chunk = new Uint8Array(1 << 20);
     let writes = 0;
@@ -90,8 +78,7 @@ describe('TCP transport', () => {
     const data = pattern(torrent.totalLength, 11);
     const block = 16384;
     let seedDone: Promise<void> | undefined;
-    listener = await listen({ port: 0 }, (c) => {
-      conns.push(c);
+    const listener = await tcp.listen({ port: 0 }, (c) => {
       const seeder: PeerSession = new PeerSession({
         infoHash, peerId: pattern(20, 2), torrent, pieces: Bitfield.full(64),
         onSend: (d) => c.write(d),
@@ -105,8 +92,7 @@ describe('TCP transport', () => {
       });
       seedDone = runSession(c, seeder);
     });
-    const conn = await connect({ host: '127.0.0.1', port: listener.port, readBufferSize });
-    conns.push(conn);
+    const conn = await tcp.connect({ host: '127.0.0.1', port: listener.port, readBufferSize });
     const got = new Uint8Array(torrent.totalLength);
     const views: [number, Uint8Array][] = [];
     let bytes = 0;
@@ -144,8 +130,7 @@ describe('TCP transport', () => {
     const torrent = { pieceCount: 2, pieceLength: 32768, totalLength: 65536 };
     const data = pattern(65536, 5);
     const closedErrors: (string | undefined)[] = [];
-    listener = await listen({ port: 0 }, (c) => {
-      conns.push(c);
+    const listener = await tcp.listen({ port: 0 }, (c) => {
       const seeder: PeerSession = new PeerSession({
         infoHash, peerId: pattern(20, 2), torrent, pieces: Bitfield.full(2),
         onSend: (d) => c.write(d),
@@ -158,11 +143,9 @@ describe('TCP transport', () => {
       void runSession(c, seeder);
     });
     // The hostile peer: a valid handshake, then a 4 GiB length prefix.
-    const bad = await connect({ host: '127.0.0.1', port: listener.port });
-    conns.push(bad);
+    const bad = await tcp.connect({ host: '127.0.0.1', port: listener.port });
     bad.onData(() => {});
-    const good = await connect({ host: '127.0.0.1', port: listener.port });
-    conns.push(good);
+    const good = await tcp.connect({ host: '127.0.0.1', port: listener.port });
     let got = 0;
     const leecher: PeerSession = new PeerSession({
       infoHash, peerId: pattern(20, 1), torrent, pieces: new Bitfield(2),

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { connect, listen, type TcpConnection, type TcpListener } from './tcp.ts';
 
 // Shared by the tests only; tsconfig.build.json leaves this file out of dist.
 /** Concatenates byte arrays. */
@@ -55,4 +56,32 @@ export function stopChild(child: ChildProcess | undefined): Promise<void> {
     });
     child.kill();
   });
+}
+
+/**
+ * listen() and connect() that remember what they opened, so a test file can close it all after
+ * each test with one `afterEach(() => tcp.close())`.
+ */
+export function tcpScope() {
+  const listeners: TcpListener[] = [];
+  const conns: TcpConnection[] = [];
+  return {
+    async listen(options: Parameters<typeof listen>[0], onConnection: (c: TcpConnection) => void): Promise<TcpListener> {
+      const l = await listen(options, (c) => {
+        conns.push(c);
+        onConnection(c);
+      });
+      listeners.push(l);
+      return l;
+    },
+    async connect(options: Parameters<typeof connect>[0]): Promise<TcpConnection> {
+      const c = await connect(options);
+      conns.push(c);
+      return c;
+    },
+    async close(): Promise<void> {
+      for (const c of conns.splice(0)) c.destroy();
+      await Promise.all(listeners.splice(0).map((l) => l.close()));
+    },
+  };
 }
