@@ -198,24 +198,45 @@ class Decoder {
     if (depth > this.maxDepth) this.fail('BENCODE_DEPTH_EXCEEDED', `nesting deeper than ${this.maxDepth}`);
     const buf = this.buf;
     const start = this.pos++;
-    // Items gather on one shared stack and leave it as an exact-size array: `[]` + push would give
-    // every short list (a file path) a 17-slot backing store, and decoding big torrents is
-    // allocation-bound.
+    // The first three items (a file path) stay in locals and the list is made from them as an
+    // array literal. Longer lists gather on one shared stack and leave it as an exact-size array:
+    // `[]` + push would give every list a 17-slot backing store. Short lists never store into the
+    // stack: it lives in the old generation, where each store of a new value costs a write barrier.
     const stack = this.stack;
     const mark = this.top;
+    let n = 0;
+    let a: BValue = 0, b: BValue = 0, c: BValue = 0;
     for (;;) {
       if (this.pos >= buf.length) this.fail('BENCODE_UNEXPECTED_END', 'unexpected end of input in list');
       if (buf[this.pos] === E) break;
       if (--this.itemsLeft < 0) this.fail('BENCODE_TOO_MANY_ITEMS', 'too many items');
       // Byte strings (file paths) are read here: the call through value() did not get inlined.
       // value() may use the stack above top, and moves top back when done.
-      const c = buf[this.pos]!;
-      const item = c >= ZERO && c <= NINE ? this.bytes() : this.value(depth);
-      stack[this.top++] = item;
+      const first = buf[this.pos]!;
+      const item = first >= ZERO && first <= NINE ? this.bytes() : this.value(depth);
+      if (n === 0) a = item;
+      else if (n === 1) b = item;
+      else if (n === 2) c = item;
+      else {
+        if (n === 3) {
+          stack[this.top++] = a;
+          stack[this.top++] = b;
+          stack[this.top++] = c;
+        }
+        stack[this.top++] = item;
+      }
+      n++;
     }
     this.pos++;
-    const out = takeItems(stack, mark, this.top);
-    this.top = mark;
+    let out: BList;
+    if (n === 0) out = [];
+    else if (n === 1) out = [a];
+    else if (n === 2) out = [a, b];
+    else if (n === 3) out = [a, b, c];
+    else {
+      out = stack.slice(mark, this.top);
+      this.top = mark;
+    }
     if (this.spans) recordSpan(out, buf, start, this.pos);
     return out;
   }
@@ -271,25 +292,6 @@ class Decoder {
     this.pos++;
     if (this.spans) recordSpan(out, buf, start, this.pos);
     return out;
-  }
-}
-
-/**
- * `stack.slice(from, to)`, with short lists (file paths) built as array literals: the engine
- * allocates those inline, where a slice call costs about as much as the rest of the list.
- */
-function takeItems(stack: BValue[], from: number, to: number): BList {
-  switch (to - from) {
-    case 0:
-      return [];
-    case 1:
-      return [stack[from]!];
-    case 2:
-      return [stack[from]!, stack[from + 1]!];
-    case 3:
-      return [stack[from]!, stack[from + 1]!, stack[from + 2]!];
-    default:
-      return stack.slice(from, to);
   }
 }
 
