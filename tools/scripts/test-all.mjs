@@ -4,25 +4,36 @@
 // (../shared/tools/netns-run) when one is available. Starts the services tests need (redis-server on
 // a private port), then prints one closing line "N passed, N failed" summed over all runtimes. Exits
 // non-zero if any runtime fails. TORRENTKIT_RUNTIMES=node,node24,deno,bun (the default) picks runtimes.
-// Each runtime gets TORRENTKIT_RUNTIME_MINUTES (default 15) minutes: a suite that hangs is killed
-// with everything it started and counts as a failure, so a run always ends within CI's limit.
+// Each runtime gets TORRENTKIT_RUNTIME_MINUTES (default 15) minutes: a suite that hangs is stopped
+// with everything it started (session.mjs) and counts as a failure, so a run always ends within
+// CI's limit.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { ensureNode24, versionOf } from './node24.mjs';
+import { signalSession, spawnSession, stopSession } from './session.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const netns = resolve(root, '../shared/tools/netns-run');
 const runtimes = (process.env.TORRENTKIT_RUNTIMES ?? 'node,node24,deno,bun').split(',');
 const filter = process.argv.slice(2).filter((a) => a !== '--');
 const runtimeMinutes = Number(process.env.TORRENTKIT_RUNTIME_MINUTES ?? 15);
-// Process groups of the suites running now, killed if this script is interrupted.
-const groups = new Set();
-for (const signal of ['SIGINT', 'SIGTERM']) {
+if (!(runtimeMinutes > 0 && runtimeMinutes <= 24 * 60)) {
+  console.error(`test-all: TORRENTKIT_RUNTIME_MINUTES must be a number of minutes above 0 and at most 1440, not ${JSON.stringify(process.env.TORRENTKIT_RUNTIME_MINUTES)}`);
+  process.exit(2);
+}
+// Sessions of the suites running now, the services started and the scratch directory: all
+// stopped or removed if this script is interrupted.
+const sessions = new Set();
+let services = [];
+let work = '';
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
   process.on(signal, () => {
-    for (const pid of groups) killGroup(pid);
-    process.exit(130);
+    for (const sid of sessions) signalSession(sid, 'SIGKILL');
+    for (const stop of services) stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+    process.exit(code);
   });
 }
 
@@ -55,8 +66,8 @@ function filterArgs() {
   return filter.flatMap((f) => ['--filter', f]);
 }
 
-const work = mkdtempSync(join(tmpdir(), 'torrentkit-test-'));
-const services = await startServices(work);
+work = mkdtempSync(join(tmpdir(), 'torrentkit-test-'));
+services = await startServices(work);
 let passed = 0, failed = 0, exitCode = 0;
 try {
   for (const rt of runtimes) {
@@ -75,43 +86,38 @@ process.exit(exitCode);
 
 function runTask(task, deadline) {
   return new Promise((done) => {
-    const child = spawnGroup('pnpm', ['exec', 'turbo', 'run', task, '--concurrency=1', '--continue', '--output-logs=full', ...filterArgs()], {
+    const child = spawnLimited('pnpm', ['exec', 'turbo', 'run', task, '--concurrency=1', '--continue', '--output-logs=full', ...filterArgs()], {
       cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
     }, deadline, task);
     const counts = countLines(child.stdout);
-    child.on('close', (code) => done({ code: code ?? 1, ...counts.total() }));
+    child.on('close', (code) => done({ code: child.timedOut ? 1 : code ?? 1, ...counts.total() }));
   });
 }
 
 /**
- * spawn() in a process group of its own, killed whole (test servers and runtimes it started
- * included) if it is still running at `deadline`.
+ * spawn() in a session of its own, stopped whole (test servers and runtimes it started included)
+ * if it is still running at `deadline`.
  */
-function spawnGroup(cmd, args, options, deadline, label) {
-  const child = spawn(cmd, args, { ...options, detached: true });
-  groups.add(child.pid);
+function spawnLimited(cmd, args, options, deadline, label) {
+  const child = spawnSession(cmd, args, options);
+  sessions.add(child.pid);
   const timer = setTimeout(() => {
-    console.error(`test-all: ${label} still running after ${runtimeMinutes} minutes for this runtime: killed`);
-    killGroup(child.pid);
-    // Something that left the group may still hold the output pipes open: stop waiting for them.
-    setTimeout(() => {
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-    }, 10_000).unref();
+    console.error(`test-all: ${label} still running after ${runtimeMinutes} minutes for this runtime: stopped`);
+    // A stopped suite fails the run, whatever exit code the stop leaves it with.
+    child.timedOut = true;
+    void stopSession(child.pid).then(() => {
+      // Something outside the session may still hold the output pipes open: stop waiting for them.
+      setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }, 5_000).unref();
+    });
   }, Math.max(0, deadline - Date.now()));
   child.on('close', () => {
     clearTimeout(timer);
-    groups.delete(child.pid);
+    sessions.delete(child.pid);
   });
   return child;
-}
-
-function killGroup(pid) {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
 }
 
 /** Echoes a child's output and adds up the test counts in it (with an optional line prefix). */
@@ -182,19 +188,24 @@ async function runNode24(deadline) {
     .filter((t) => t.task === 'test:node' && t.command !== '<NONEXISTENT>')
     .sort((a, b) => a.package.localeCompare(b.package));
   let code = 0, passed = 0, failed = 0;
-  for (const { package: name, directory } of suites) {
+  for (const [i, { package: name, directory }] of suites.entries()) {
+    if (Date.now() >= deadline) {
+      console.error(`test-all: node24: ${suites.length - i} suites not run, the ${runtimeMinutes}-minute limit is used up`);
+      code = 1;
+      break;
+    }
     const dir = resolve(root, directory);
     const entry = vitestEntry(dir);
     const prefix = `${name}:test:node24: `;
     console.log(`${prefix}vitest run (node ${version})`);
     const r = await new Promise((done) => {
-      const child = spawnGroup(bin, [entry, 'run'], {
+      const child = spawnLimited(bin, [entry, 'run'], {
         cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH}`, FORCE_COLOR: '0', NO_COLOR: '1' },
       }, deadline, `${name} on node24`);
       const counts = countLines(child.stdout, prefix);
       prefixLines(child.stderr, prefix, process.stderr);
-      child.on('close', (c) => done({ code: c ?? 1, ...counts.total() }));
+      child.on('close', (c) => done({ code: child.timedOut ? 1 : c ?? 1, ...counts.total() }));
     });
     passed += r.passed; failed += r.failed;
     if (r.code !== 0) { code = 1; console.error(`${prefix}failed (exit ${r.code})`); }
