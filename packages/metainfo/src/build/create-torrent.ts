@@ -6,7 +6,7 @@ import { hashPieces, type HashProgress } from '../hash/hash-files.ts';
 import { compileExcludes } from './glob.ts';
 import { BencodeSink, type SinkWriter } from './bencode-sink.ts';
 import { writeInfo, type BuiltFile, type InfoFiles } from './info-writer.ts';
-import { compareUtf8, pathComparator, type PathComponents } from './order.ts';
+import { compareUtf8, encodedKey, pathComparator, type PathComponents } from './order.ts';
 import { pieceLayers } from './piece-layers.ts';
 import { isValidPieceLength, MAX_PIECE_LENGTH, pickPieceLength } from './piece-length.ts';
 import { diskPath, torrentPath, type FoundDir, type FoundFile } from './found-file.ts';
@@ -178,11 +178,11 @@ function checkNoFileIsADirectory(files: readonly FoundFile[]): void {
     if (seen.has(f.dir)) continue;
     seen.add(f.dir);
     const path = torrentPath(f);
-    for (let k = 1; k < path.length; k++) dirs.add(path.slice(0, k).join('/'));
+    for (let k = 1; k < path.length; k++) dirs.add(encodedKey(path.slice(0, k).join('/')));
   }
   for (const f of files) {
     const path = torrentPath(f).join('/');
-    if (dirs.has(path)) throw metainfoError('METAINFO_INVALID_INPUT', `torrent path ${path} is both a file and a directory`);
+    if (dirs.has(encodedKey(path))) throw metainfoError('METAINFO_INVALID_INPUT', `torrent path ${path} is both a file and a directory`);
   }
 }
 

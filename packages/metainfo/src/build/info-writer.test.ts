@@ -94,6 +94,17 @@ describe('writeInfo', () => {
     }
   });
 
+  it('writes one directory for two spellings with the same bytes', () => {
+    const files = [
+      { path: ['é', 'a'], length: 1, root: new Uint8Array(32).fill(1) },
+      { path: ['\uDCC3\uDCA9', 'b'], length: 1, root: new Uint8Array(32).fill(2) },
+    ];
+    const fields: InfoFields = { version: 'v2', name: 'x', pieceLength: 16384, single: false };
+    const ours = encodeInfo(source(files, [0, 0]), new Uint8Array(0), fields);
+    const tree = { 'é': { a: { '': { length: 1, 'pieces root': files[0]!.root } }, b: { '': { length: 1, 'pieces root': files[1]!.root } } } };
+    expect(Buffer.from(ours).equals(Buffer.from(encode({ 'file tree': tree, 'meta version': 2, name: 'x', 'piece length': 16384 })))).toBe(true);
+  });
+
   it('rejects a path that is both a file and a directory', () => {
     const files = [
       { path: ['a'], length: 1, root: new Uint8Array(32) },

@@ -144,7 +144,8 @@ function writeFileTree(sink: BencodeSink, files: InfoFiles, f: InfoFields): void
   for (let i = 0; i < files.count; i++) {
     const dirs = count(i) - 1;
     let same = 0;
-    while (same < open.length && same < dirs && open[same] === at(i, same)) same++;
+    // Same directory when the names encode to the same bytes (two spellings can: see compareUtf8).
+    while (same < open.length && same < dirs && compareUtf8(open[same]!, at(i, same)) === 0) same++;
     while (open.length > same) {
       sink.end();
       open.pop();

@@ -1,7 +1,7 @@
 import { encode } from '@torrentkit/bencode';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareUtf8, pathComparator, sortByPath } from './order.ts';
+import { compareUtf8, encodedKey, pathComparator, sortByPath } from './order.ts';
 
 // The reference: the bytes @torrentkit/bencode writes for a string (UTF-8, lone U+DC80..U+DCFF as raw bytes).
 const utf8 = { encode: (s: string): Uint8Array => { const e = encode(s); return e.subarray(e.indexOf(0x3a) + 1); } };
@@ -40,7 +40,8 @@ describe('sortByPath', () => {
 
 describe('pathComparator', () => {
   const components = { count: (p: string[]) => p.length, at: (p: string[], i: number) => p[i]! };
-  const name = fc.string({ unit: fc.constantFrom('a', 'b', '-', '.', '0', 'é', '\uE000', '😀', '\u0000', '\uDC80', '\uDCFF'), minLength: 1, maxLength: 4 });
+  // Lone surrogates included: '\uD800' encodes as U+FFFD does, and '\uDCC3\uDCA9' as 'é' does.
+  const name = fc.string({ unit: fc.constantFrom('a', 'b', '-', '.', '0', 'é', '\uE000', '😀', '\u0000', '\uDC80', '\uDCFF', '\uD800', '\uFFFD', '\uDCC3', '\uDCA9'), minLength: 1, maxLength: 4 });
   const path = fc.array(name, { minLength: 1, maxLength: 4 });
   it('v1: orders like the UTF-8 bytes of the paths joined with "/"', () => {
     const compare = pathComparator(components, 'v1');
@@ -52,13 +53,22 @@ describe('pathComparator', () => {
     const compare = pathComparator(components, 'v2');
     const reference = (a: string[], b: string[]): number => {
       for (let i = 0; i < a.length && i < b.length; i++) {
-        const r = compareBytes(utf8.encode(a[i]), utf8.encode(b[i]));
+        const r = compareBytes(utf8.encode(a[i]!), utf8.encode(b[i]!));
         if (r !== 0) return r;
       }
       return a.length - b.length;
     };
     fc.assert(fc.property(path, path, (a, b) => {
       expect(Math.sign(compare(a, b))).toBe(Math.sign(reference(a, b)));
+    }), { numRuns: 5000 });
+  });
+});
+
+describe('encodedKey', () => {
+  it('is equal for two paths exactly when their encoded bytes are', () => {
+    const path = fc.string({ unit: fc.constantFrom('a', '/', 'é', '\uD800', '\uFFFD', '\uDCC3', '\uDCA9', '\uDC80', '😀'), maxLength: 4 });
+    fc.assert(fc.property(path, path, (a, b) => {
+      expect(encodedKey(a) === encodedKey(b)).toBe(compareBytes(utf8.encode(a), utf8.encode(b)) === 0);
     }), { numRuns: 5000 });
   });
 });

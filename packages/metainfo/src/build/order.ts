@@ -81,6 +81,8 @@ export function pathComparator<T>(c: PathComponents<T>, version: 'v1' | 'v2' | '
     for (let i = 0; i < na && i < nb; i++) {
       const x = c.at(a, i), y = c.at(b, i);
       if (x === y) continue;
+      // Surrogates: different strings may encode to the same bytes, so compare what follows as bytes.
+      if (SURROGATE.test(x) || SURROGATE.test(y)) return compareUtf8(joinFrom(c, a, i), joinFrom(c, b, i));
       // One component a prefix of the other: the path with the shorter one goes on with '/' or ends.
       if (y.startsWith(x)) return i + 1 < na ? slashVersus(y.charCodeAt(x.length)) : -1;
       if (x.startsWith(y)) return i + 1 < nb ? -slashVersus(x.charCodeAt(y.length)) : 1;
@@ -89,6 +91,35 @@ export function pathComparator<T>(c: PathComponents<T>, version: 'v1' | 'v2' | '
     return na - nb;
   };
 }
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Components `from` .. end of a path, joined with '/'. */
+function joinFrom<T>(c: PathComponents<T>, item: T, from: number): string {
+  const parts: string[] = [];
+  for (let i = from; i < c.count(item); i++) parts.push(c.at(item, i));
+  return parts.join('/');
+}
+
+/**
+ * A string that is equal for two paths exactly when their encoded bytes are: the path itself unless
+ * it holds surrogates, whose encoding can coincide with another string's.
+ */
+export function encodedKey(path: string): string {
+  if (!SURROGATE.test(path)) return path;
+  const e = encode(path);
+  const bytes = e.subarray(e.indexOf(COLON) + 1);
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    // Not UTF-8 (raw bytes behind U+DC80..U+DCFF escapes): a key no surrogate-free string can equal.
+    let key = '\uDFFF';
+    for (const b of bytes) key += String.fromCharCode(b);
+    return key;
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Order of '/' against another UTF-16 unit, by the UTF-8 bytes they encode to. */
 function slashVersus(unit: number): number {
