@@ -4,6 +4,8 @@
 //   HTTP: a libtorrent seeder and an aria2 leecher announce over HTTP; scrape over HTTP.
 //   UDP:  a Transmission seeder and a libtorrent leecher announce over UDP (BEP 15); scrape over UDP.
 //   HTTP: the same pair over HTTP (Transmission's HTTP announces, libtorrent's as a leecher).
+//   IPv6: a libtorrent seeder and leecher on [::1] (lt-ipv6.py) announce to our tracker on [::1]
+//         over HTTP (peers6, BEP 7) and over UDP (18-byte peers, BEP 15).
 // (aria2 announces to UDP trackers only with its DHT on, so UDP uses libtorrent and Transmission.)
 // Afterwards the scrape counts must match what happened: one completed download, the right number of
 // seeders and no leechers left.
@@ -17,6 +19,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decode } from '@torrentkit/bencode';
 import { serveTracker, type TrackerServer } from '@torrentkit/tracker/node';
 import { PYTHON, Proc, SHARED, hasCommand, hasLibtorrent, isolated, thirdPartyPort } from './wire-procs.ts';
+
+/** Our libtorrent peer for IPv6 loopback (the shared one cannot dial from [::1]). */
+const LT_IPV6 = join(import.meta.dirname, 'lt-ipv6.py');
 
 const inNetns = isolated();
 const haveLt = inNetns && hasLibtorrent();
@@ -58,7 +63,7 @@ interface Counts { complete: number; incomplete: number; downloaded: number }
 /** BEP 48 scrape over HTTP, decoded with our bencode. */
 async function scrapeHttp(infoHash: Uint8Array): Promise<Counts> {
   const q = Array.from(infoHash, (b) => `%${b.toString(16).padStart(2, '0')}`).join('');
-  const res = await fetch(`http://127.0.0.1:${tracker.port}/scrape?info_hash=${q}`);
+  const res = await fetch(`${tracker.httpUrl.replace(/\/announce$/, '/scrape')}?info_hash=${q}`);
   const body = decode(new Uint8Array(await res.arrayBuffer())) as unknown as { files: Record<string, Counts> };
   const rows = Object.values(body.files);
   expect(rows.length).toBe(1);
@@ -67,16 +72,17 @@ async function scrapeHttp(infoHash: Uint8Array): Promise<Counts> {
 
 /** BEP 15 connect + scrape over UDP with a throwaway socket. */
 async function scrapeUdp(infoHash: Uint8Array): Promise<Counts> {
-  const sock = createSocket('udp4');
+  const v6 = tracker.host.includes(':');
+  const sock = createSocket(v6 ? 'udp6' : 'udp4');
   try {
-    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+    await new Promise<void>((r) => sock.bind(0, tracker.host, r));
     const ask = (packet: Uint8Array, tid: number): Promise<Buffer> => new Promise((resolve, reject) => {
       const timer = setTimeout(() => { sock.off('message', on); reject(new Error('UDP tracker did not answer')); }, 3000);
       const on = (msg: Buffer): void => {
         if (msg.length >= 8 && msg.readUInt32BE(4) === tid) { clearTimeout(timer); sock.off('message', on); resolve(msg); }
       };
       sock.on('message', on);
-      sock.send(packet, tracker.port, '127.0.0.1');
+      sock.send(packet, tracker.port, tracker.host);
     });
     const connect = Buffer.alloc(16);
     connect.writeBigUInt64BE(0x41727101980n, 0);
@@ -192,4 +198,36 @@ suite('tracker interop (real clients find each other only through our tracker)',
     () => transmissionToLibtorrent('udp'), 90_000);
 
   (haveTr ? it : it.skip)('HTTP: a Transmission seeder and a libtorrent leecher; HTTP scrape counts the completed download',
-    () => transmissionToLibtorrent('http'), 90_000);});
+    () => transmissionToLibtorrent('http'), 90_000);
+
+  /** A libtorrent seeder and leecher on [::1]; both announce to our tracker on [::1] over `proto`. */
+  async function libtorrentOverIpv6(proto: 'http' | 'udp'): Promise<void> {
+    tracker = await serveTracker({ host: '::1', port: 0, interval: 30, minInterval: 5 });
+    const url = proto === 'udp' ? tracker.udpUrl : tracker.httpUrl;
+    expect(url).toMatch(/^(http|udp):\/\/\[::1\]:\d+\/announce$/);
+    const { data, torrent, infoHash } = makeTorrent(`v6-${proto}-seed`, url);
+    const scrape = proto === 'udp' ? scrapeUdp : scrapeHttp;
+    const peer = (mode: string, dir: string, ...more: string[]) =>
+      start(PYTHON, [LT_IPV6, mode, torrent, dir, '--port', String(thirdPartyPort()), '--tracker', url, ...more]);
+
+    const seed = peer('seed', data, '--seconds', '90');
+    await seed.waitFor(/"seeding": true/, 20_000);
+    expect(await eventually(() => scrape(infoHash), { complete: 1, incomplete: 0 }, 15_000, 'seeder announced over IPv6'))
+      .toEqual({ complete: 1, incomplete: 0, downloaded: 0 });
+
+    // The leecher's only source of the seeder's address is our reply: an IPv6 peer (18 bytes).
+    const out = join(dir, `v6-${proto}-leech`);
+    const leech = peer('leech', out, '--seconds', '50', '--seed-after', '4');
+    const during = await eventually(() => scrape(infoHash), { complete: 2, incomplete: 0, downloaded: 1 }, 55_000, 'IPv6 leecher completed')
+      .catch((e: Error) => { throw new Error(`${e.message}\nleecher:\n${leech.output.slice(-3000)}\nseeder:\n${seed.output.slice(-2000)}`); });
+    expect(during).toEqual({ complete: 2, incomplete: 0, downloaded: 1 });
+    const code = await leech.exited;
+    if (code !== 0) throw new Error(`IPv6 leecher exited ${code}\n${leech.output.slice(-3000)}`);
+    expectSamePayload(join(out, 'payload.bin'));
+  }
+
+  it('IPv6 HTTP: libtorrent peers on [::1] find each other through peers6 (BEP 7); HTTP scrape counts the download',
+    () => libtorrentOverIpv6('http'), 90_000);
+
+  it('IPv6 UDP: libtorrent peers on [::1] find each other through 18-byte peers (BEP 15); UDP scrape counts the download',
+    () => libtorrentOverIpv6('udp'), 90_000);});
