@@ -42,15 +42,17 @@ function isPairAt(s: string, i: number): boolean {
 }
 
 function compareEncoded(a: string, b: string): number {
-  const x = encode(a), y = encode(b);
-  // Skip the `<length>:` prefixes.
-  let i = x.indexOf(COLON) + 1;
-  let j = y.indexOf(COLON) + 1;
-  for (; i < x.length && j < y.length; i++, j++) if (x[i] !== y[j]) return x[i]! - y[j]!;
-  return (x.length - i) - (y.length - j);
+  const x = encodedBytes(a), y = encodedBytes(b);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
 }
 
-const COLON = 0x3a;
+/** The bytes @torrentkit/bencode writes for a string (its encoding without the `<length>:`). */
+function encodedBytes(s: string): Uint8Array {
+  const e = encode(s);
+  return e.subarray(e.indexOf(0x3a) + 1);
+}
 
 /** How to read the components of a path-like item without building an array or a string. */
 export interface PathComponents<T> {
@@ -107,8 +109,7 @@ function joinFrom<T>(c: PathComponents<T>, item: T, from: number): string {
  */
 export function encodedKey(path: string): string {
   if (!SURROGATE.test(path)) return path;
-  const e = encode(path);
-  const bytes = e.subarray(e.indexOf(COLON) + 1);
+  const bytes = encodedBytes(path);
   try {
     return strictUtf8.decode(bytes);
   } catch {
