@@ -45,6 +45,9 @@ export interface TorrentJson {
   output?: string | null;
 }
 
+/** Everything in {@link TorrentJson} but the file list: what the human summary of `create` needs. */
+export type TorrentFacts = Omit<TorrentJson, 'files'>;
+
 /** Tracker tiers as a client would use them: announce-list when present, else announce alone. */
 export function trackerTiers(t: ParsedTorrent): string[][] {
   if (t.announceList.length > 0) return t.announceList.map((tier) => [...tier]);
@@ -92,10 +95,21 @@ export interface CreateMeta {
  * agree). Built without re-parsing, so a large torrent costs nothing extra here.
  */
 export function createdJson(c: CreatedTorrent, m: CreateMeta): TorrentJson {
+  const single = c.files.length === 1 && c.files[0]!.path.length === 0;
+  return {
+    ...createdFacts(c, m),
+    files: c.files.map((f) => ({ path: (single ? [c.name] : [c.name, ...f.path]).join('/'), length: f.length })),
+  };
+}
+
+/**
+ * {@link createdJson} without the file list, for the summary: a list of every file would cost
+ * megabytes on trees of many files, and the summary shows only their count.
+ */
+export function createdFacts(c: CreatedTorrent, m: CreateMeta): TorrentFacts {
   const trackers = announceTiers(m.trackers);
   const flat: string[] = [];
   for (const tier of trackers) for (const url of tier) if (!flat.includes(url)) flat.push(url);
-  const single = c.files.length === 1 && c.files[0]!.path.length === 0;
   return {
     name: c.name,
     version: c.version,
@@ -113,7 +127,6 @@ export function createdJson(c: CreatedTorrent, m: CreateMeta): TorrentJson {
     comment: m.comment || null,
     createdBy: m.createdBy,
     creationDate: m.creationDate,
-    files: c.files.map((f) => ({ path: (single ? [c.name] : [c.name, ...f.path]).join('/'), length: f.length })),
   };
 }
 
@@ -131,12 +144,12 @@ function rows(pairs: ReadonlyArray<readonly [string, string]>): string {
   return pairs.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
 }
 
-function sizeLine(j: TorrentJson): string {
+function sizeLine(j: TorrentFacts): string {
   const files = j.fileCount === 1 ? '1 file' : `${j.fileCount} files`;
   return `${formatBytes(j.length)} (${j.length} bytes) in ${files}`;
 }
 
-function hashRows(j: TorrentJson): Array<[string, string]> {
+function hashRows(j: TorrentFacts): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   if (j.infoHash) out.push(['info hash', j.infoHash]);
   if (j.infoHashV2) out.push(['info hash v2', j.infoHashV2]);
@@ -144,7 +157,7 @@ function hashRows(j: TorrentJson): Array<[string, string]> {
 }
 
 /** The short summary `create` prints. */
-export function createSummary(j: TorrentJson, output: string | null): string {
+export function createSummary(j: TorrentFacts, output: string | null): string {
   const pairs: Array<[string, string]> = [
     ['name', j.name],
     ['size', sizeLine(j)],

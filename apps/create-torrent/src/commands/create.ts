@@ -8,7 +8,7 @@ import type { CreateArgs } from '../args.ts';
 import { CliError, usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { ProgressBar, wantProgress } from '../progress.ts';
-import { createdJson, createSummary, type CreateMeta } from '../summary.ts';
+import { createdFacts, createdJson, createSummary, type CreateMeta } from '../summary.ts';
 import { createdBy } from '../version.ts';
 import { checkWritable, writeFileAtomic } from '../write-file.ts';
 
@@ -64,15 +64,14 @@ export async function runCreate(args: CreateArgs, io: Io): Promise<number> {
     bar?.done();
   }
 
-  const json = createdJson(created, meta);
   if (output === null) {
     io.stdout.write(created.torrent);
-    if (!args.quiet) io.stderr.write(createSummary(json, null));
+    if (!args.quiet) io.stderr.write(createSummary(createdFacts(created, meta), null));
     return 0;
   }
   writeFileAtomic(output, created.torrent, args.force);
-  if (args.json) io.stdout.write(`${JSON.stringify({ ...json, output })}\n`);
-  else if (!args.quiet) io.stdout.write(createSummary(json, output));
+  if (args.json) io.stdout.write(`${JSON.stringify({ ...createdJson(created, meta), output })}\n`);
+  else if (!args.quiet) io.stdout.write(createSummary(createdFacts(created, meta), output));
   return 0;
 }
 
