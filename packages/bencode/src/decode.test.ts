@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decode, decodePrefix } from './decode.ts';
+import { spanOf } from './spans.ts';
 import { expectCode, latin1, text } from './test-helpers.ts';
 
 const d = (s: string, opts?: Parameters<typeof decode>[1]) => decode(latin1(s), opts);
@@ -56,6 +57,26 @@ describe('decode: valid input', () => {
     expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
     expect(Object.hasOwn(v, '__proto__')).toBe(true);
     expect(Object.keys(v)).toEqual(['__proto__']);
+  });
+
+  it('keeps __proto__ an own property in any position, two-entry dicts included', () => {
+    for (const text of ['d9:__proto__i1e1:ai2ee', 'd9:__proto__i1e1:ai2e1:bi3ee', 'd6:lengthi1e9:__proto__i2ee', 'd0:i1e9:__proto__i2ee']) {
+      const v = decode(latin1(text), { strict: false }) as Record<string, unknown>;
+      expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+      expect(Object.hasOwn(v, '__proto__')).toBe(true);
+    }
+  });
+
+  it('builds file entries and BEP 52 tree nodes like any other dict: same keys, order, values and spans', () => {
+    const v = decode(latin1('d6:lengthi5e4:pathl1:aee'), { spans: true }) as Record<string, unknown>;
+    expect(Object.keys(v)).toEqual(['length', 'path']);
+    expect(v.length).toBe(5);
+    expect(spanOf(v)).toEqual({ start: 0, end: 24 });
+    const node = decode(latin1('d0:d6:lengthi0e11:pieces root1:xee')) as Record<string, Record<string, unknown>>;
+    expect(Object.keys(node)).toEqual(['']);
+    expect(Object.keys(node['']!)).toEqual(['length', 'pieces root']);
+    expectCode(() => decode(latin1('d6:lengthi1e6:lengthi2ee')), 'BENCODE_DUPLICATE_KEY', 12);
+    expectCode(() => decode(latin1('d4:pathle6:lengthi1ee')), 'BENCODE_UNSORTED_KEYS', 9);
   });
 
   it('accepts other input shapes: ArrayBuffer, DataView, string', () => {

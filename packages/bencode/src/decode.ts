@@ -245,7 +245,13 @@ class Decoder {
     if (depth > this.maxDepth) this.fail('BENCODE_DEPTH_EXCEEDED', `nesting deeper than ${this.maxDepth}`);
     const buf = this.buf;
     const start = this.pos++;
-    const out: BDict = {};
+    // A dict that starts with `length` or '' (a file entry or a BEP 52 tree node, the dicts big
+    // torrents are made of) keeps its first two entries in locals, so that a dict of just those is
+    // made in one go (see pairDict). Any other dict is made up front and filled key by key.
+    let out: BDict | undefined;
+    let n = 0;
+    let k0 = '', k1 = '';
+    let v0: BValue = 0, v1: BValue = 0;
     let prevStart = -1, prevEnd = -1;
     // The previous key's interned entry (null when it has none): its `next` predicts this key.
     let prev: KeyEntry | null = FIRST_KEY;
@@ -274,9 +280,11 @@ class Decoder {
         if (order < 0 && prev !== null && prev.live) prev.next = entry;
       }
       const key = entry === null ? decodeKey(buf, keyStart, keyEnd) : entry.key;
+      if (n === 2 && out === undefined) out = pairDict(k0, v0, k1, v1);
       if (prevStart >= 0) {
         if (order > 0) sorted = false;
-        if (order === 0 || (!sorted && Object.hasOwn(out, key))) {
+        // Among the first two entries a repeat is always the previous key (order 0).
+        if (order === 0 || (!sorted && out !== undefined && Object.hasOwn(out, key))) {
           this.fail('BENCODE_DUPLICATE_KEY', `duplicate dict key ${JSON.stringify(key)}`, keyOffset);
         }
         if (!sorted && this.strict) this.fail('BENCODE_UNSORTED_KEYS', `dict key ${JSON.stringify(key)} is out of order`, keyOffset);
@@ -285,14 +293,57 @@ class Decoder {
       prevEnd = keyEnd;
       prev = entry;
       if (this.pos >= buf.length) this.fail('BENCODE_UNEXPECTED_END', 'dict key without a value');
-      const value = this.value(depth);
-      if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-      else out[key] = value;
+      // Integers and byte strings (most values) are read here, without a call through value().
+      const first = buf[this.pos]!;
+      const value = first === I ? this.integer() : first >= ZERO && first <= NINE ? this.bytes() : this.value(depth);
+      if (out !== undefined) setEntry(out, key, value);
+      else if (n === 1) {
+        k1 = key;
+        v1 = value;
+      } else if (key === 'length' || key === '') {
+        k0 = key;
+        v0 = value;
+      } else {
+        out = {};
+        setEntry(out, key, value);
+      }
+      n++;
     }
     this.pos++;
-    if (this.spans) recordSpan(out, buf, start, this.pos);
-    return out;
+    if (out === undefined) out = n === 2 ? pairDict(k0, v0, k1, v1) : n === 1 ? singleDict(k0, v0) : {};
+    if (this.spans) recordSpan(out!, buf, start, this.pos);
+    return out!;
   }
+}
+
+/**
+ * A dict of two entries. The commonest dicts of big torrents, a v1 file entry `{length, path}` and a
+ * BEP 52 leaf `{length, pieces root}`, are made as object literals: adding keys one by one goes
+ * through the engine's generic keyed store, which costs about ten times as much.
+ */
+function pairDict(k0: string, v0: BValue, k1: string, v1: BValue): BDict {
+  if (k0 === 'length') {
+    if (k1 === 'path') return { length: v0, path: v1 };
+    if (k1 === 'pieces root') return { length: v0, 'pieces root': v1 };
+  }
+  const out: BDict = {};
+  setEntry(out, k0, v0);
+  setEntry(out, k1, v1);
+  return out;
+}
+
+/** A dict of one entry; the BEP 52 file-tree node `{'': leaf}` as a literal. */
+function singleDict(k0: string, v0: BValue): BDict {
+  if (k0 === '') return { '': v0 };
+  const out: BDict = {};
+  setEntry(out, k0, v0);
+  return out;
+}
+
+function setEntry(out: BDict, key: string, value: BValue): void {
+  // A plain assignment to __proto__ would set the prototype instead of adding the key.
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 function compareRanges(buf: Uint8Array, a0: number, a1: number, b0: number, b1: number): number {
