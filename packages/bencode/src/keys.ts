@@ -72,10 +72,22 @@ export function internKey(buf: Uint8Array, start: number, end: number): KeyEntry
   for (let i = 0; i < digits.length; i++) encoded[i] = digits.charCodeAt(i);
   encoded[digits.length] = 0x3a; // ':'
   encoded.set(buf.subarray(start, end), prefix);
-  const key = String.fromCharCode.apply(null, encoded.subarray(prefix) as unknown as number[]);
+  const key = internalized(String.fromCharCode.apply(null, encoded.subarray(prefix) as unknown as number[]));
   const entry: KeyEntry = { encoded, prefix, key, next: null, live: true };
   cache[slot] = entry;
   return entry;
+}
+
+/**
+ * The engine's own copy of `s`, the one it keeps for property names. Adding a key to a dict with a
+ * string the engine has not seen as a name makes it look that string up in its table on every
+ * store, and comparing two such strings reads their characters; with its own copy both are a
+ * pointer check. A property name is always that copy, so one round through an object gives it.
+ */
+function internalized(s: string): string {
+  const holder: Record<string, number> = {};
+  holder[s] = 0;
+  return Object.keys(holder)[0] ?? s;
 }
 
 /** Decodes key bytes that have no interned entry (long or not ASCII). */
