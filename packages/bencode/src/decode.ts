@@ -319,7 +319,7 @@ class Decoder {
 /**
  * A dict of two entries. The commonest dicts of big torrents, a v1 file entry `{length, path}` and a
  * BEP 52 leaf `{length, pieces root}`, are made as object literals: adding keys one by one goes
- * through the engine's generic keyed store, which costs about ten times as much.
+ * through the engine's generic keyed store, about 200 instructions a key (measured with cachegrind).
  */
 function pairDict(k0: string, v0: BValue, k1: string, v1: BValue): BDict {
   if (k0 === 'length') {
