@@ -311,8 +311,8 @@ class Decoder {
     }
     this.pos++;
     if (out === undefined) out = n === 2 ? pairDict(k0, v0, k1, v1) : n === 1 ? singleDict(k0, v0) : {};
-    if (this.spans) recordSpan(out!, buf, start, this.pos);
-    return out!;
+    if (this.spans) recordSpan(out, buf, start, this.pos);
+    return out;
   }
 }
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { hashChunk, hashScratch, pageAlignedBytes, windowFor } from './chunk-hash.ts';
 import { defaultDigests, loadNobleDigests } from './digest.ts';
-
-const nobleDigests = await loadNobleDigests();
 import { blocksRoot, merkleRoot, nextPow2, padRoot, rootFromPieceLayer } from './merkle.ts';
 import { hex, pseudoRandomBytes, referenceLayer, referencePieces, referenceRoot } from './test-files.ts';
+
+const nobleDigests = await loadNobleDigests();
 
 describe('digests', () => {
   it('native and noble agree on SHA-1 and SHA-256', () => {
