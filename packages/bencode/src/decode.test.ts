@@ -23,6 +23,43 @@ describe('decode: valid input', () => {
     expect(d('i1000000000000000e')).toBe(1e15);
   });
 
+  it('integers of 1 to 22 digits, far from and near the end of the input, in dicts and lists', () => {
+    // The reader takes several digits at a time when the input has room for 16 digits and more.
+    const pad = 'x'.repeat(40);
+    for (let digits = 1; digits <= 22; digits++) {
+      for (const lead of '123456789') {
+        const text = lead + '0123456789012345678901'.slice(0, digits - 1);
+        const want = BigInt(text) <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(text) : BigInt(text);
+        expect(d(`i${text}e`)).toBe(want);
+        expect(d(`li${text}ee`)).toEqual([want]);
+        expect(d(`d1:ai${text}e1:b${pad.length}:${pad}e`)).toEqual({ a: want, b: latin1(pad) });
+        expect(d(`li${text}e${pad.length}:${pad}e`)).toEqual([want, latin1(pad)]);
+        expect(d(`i-${text}e`)).toBe(-want);
+        expectCode(() => d(`li${text}x${pad.length}:${pad}e`), 'BENCODE_UNEXPECTED_BYTE');
+        expectCode(() => d(`i${text}`), 'BENCODE_UNEXPECTED_END');
+      }
+    }
+    expect(d(`li${'9'.repeat(15)}e${pad.length}:${pad}e`)).toEqual([999_999_999_999_999, latin1(pad)]);
+    expect(d(`li${'9'.repeat(16)}e${pad.length}:${pad}e`)).toEqual([9_999_999_999_999_999n, latin1(pad)]);
+    expect(d(`li1${'0'.repeat(17)}e${pad.length}:${pad}e`)).toEqual([10n ** 17n, latin1(pad)]);
+    expectCode(() => d(`li012e${pad.length}:${pad}e`), 'BENCODE_LEADING_ZERO');
+    expectCode(() => d(`li1234e${pad.length}:${pad}e`, { maxIntegerDigits: 3 }), 'BENCODE_INTEGER_TOO_LONG');
+  });
+
+  it('string lengths of one, two and more digits, at the end of the input or not', () => {
+    for (const len of [0, 1, 9, 10, 42, 99, 100, 1234]) {
+      const body = 'z'.repeat(len);
+      expect(d(`${len}:${body}`)).toEqual(latin1(body));
+      expect(d(`l${len}:${body}i7ee`)).toEqual([latin1(body), 7]);
+      expectCode(() => d(`${len + 1}:${body}`), 'BENCODE_STRING_TOO_LONG');
+    }
+    expectCode(() => d('l01:ai7ee'), 'BENCODE_LEADING_ZERO');
+    expectCode(() => d('l00:i7ee'), 'BENCODE_LEADING_ZERO');
+    expectCode(() => d('l1'), 'BENCODE_UNEXPECTED_END');
+    expectCode(() => d('l12'), 'BENCODE_UNEXPECTED_END');
+    expectCode(() => d('l1x'), 'BENCODE_UNEXPECTED_BYTE');
+  });
+
   it('byte strings are Uint8Array views into the input', () => {
     const input = latin1('26:abcdefghijklmnopqrstuvwxyz');
     const v = decode(input) as Uint8Array;

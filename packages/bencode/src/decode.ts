@@ -95,21 +95,30 @@ class Decoder {
   stringBounds(): number {
     const buf = this.buf;
     const first = this.pos;
-    let pos = first;
-    let len = 0;
-    let c = buf[pos]!;
-    while (c >= ZERO && c <= NINE) {
-      len = len * 10 + (c - ZERO);
-      if (++pos >= buf.length) break;
-      c = buf[pos]!;
+    const end = buf.length;
+    // One or two digits, nearly every string, read without a loop: the engine re-checks `buf` on
+    // every turn of a loop (its interrupt check may run anything).
+    if (first + 2 < end) {
+      const d0 = buf[first]! - ZERO;
+      const c1 = buf[first + 1]!;
+      if (d0 >= 0 && d0 <= 9) {
+        if (c1 === COLON) {
+          const start = first + 2;
+          if (d0 <= end - start) {
+            this.pos = start + d0;
+            return start;
+          }
+        } else if (c1 >= ZERO && c1 <= NINE && d0 !== 0 && buf[first + 2] === COLON) {
+          const start = first + 3;
+          const len = d0 * 10 + (c1 - ZERO);
+          if (len <= end - start) {
+            this.pos = start + len;
+            return start;
+          }
+        }
+      }
     }
-    const digits = pos - first;
-    if (c !== COLON || pos >= buf.length || digits === 0 || digits > MAX_LENGTH_DIGITS || (digits > 1 && buf[first] === ZERO) || len > buf.length - pos - 1) {
-      return this.stringBoundsChecked();
-    }
-    const start = pos + 1;
-    this.pos = start + len;
-    return start;
+    return this.stringBoundsChecked();
   }
 
   /** {@link stringBounds} with every check and error. */
@@ -152,12 +161,39 @@ class Decoder {
     const buf = this.buf;
     const begin = this.pos;
     let pos = begin + 1;
-    let c = buf[pos]!;
-    if (c > ZERO && c <= NINE) {
-      let n = c - ZERO;
-      while (++pos < buf.length && (c = buf[pos]!) >= ZERO && c <= NINE) n = n * 10 + (c - ZERO);
+    let n = buf[pos]! - ZERO;
+    if (n >= 1 && n <= 9) {
+      if (begin + 20 <= buf.length) {
+        // Three digits a turn, with no bounds checks (16 digits and 3 more bytes fit): the engine
+        // re-checks `buf` on every turn of a loop. At most six turns: past 15 digits, integerAt.
+        for (;;) {
+          const d0 = buf[pos + 1]! - ZERO;
+          if (d0 < 0 || d0 > 9) {
+            pos += 1;
+            break;
+          }
+          const d1 = buf[pos + 2]! - ZERO;
+          if (d1 < 0 || d1 > 9) {
+            n = n * 10 + d0;
+            pos += 2;
+            break;
+          }
+          const d2 = buf[pos + 3]! - ZERO;
+          if (d2 < 0 || d2 > 9) {
+            n = n * 100 + d0 * 10 + d1;
+            pos += 3;
+            break;
+          }
+          n = n * 1000 + d0 * 100 + d1 * 10 + d2;
+          pos += 3;
+          if (pos - begin > 15) return this.integerAt(begin);
+        }
+      } else {
+        let c = 0;
+        while (++pos < buf.length && (c = buf[pos]!) >= ZERO && c <= NINE) n = n * 10 + (c - ZERO);
+      }
       const digits = pos - begin - 1;
-      if (c === E && pos < buf.length && digits <= 15 && digits <= this.maxIntegerDigits) {
+      if (pos < buf.length && buf[pos] === E && digits <= 15 && digits <= this.maxIntegerDigits) {
         this.pos = pos + 1;
         return n;
       }

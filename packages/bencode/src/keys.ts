@@ -33,8 +33,15 @@ export const FIRST_KEY: KeyEntry = { encoded: new Uint8Array(0), prefix: 0, key:
  */
 export function isKeyAt(entry: KeyEntry, buf: Uint8Array, pos: number): boolean {
   const encoded = entry.encoded;
-  if (pos + encoded.length > buf.length) return false;
-  for (let i = 0; i < encoded.length; i++) if (encoded[i] !== buf[pos + i]) return false;
+  const n = encoded.length;
+  if (pos + n > buf.length) return false;
+  // Four bytes a turn: the engine re-checks both arrays on every turn of a loop.
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const at = pos + i;
+    if (encoded[i] !== buf[at] || encoded[i + 1] !== buf[at + 1] || encoded[i + 2] !== buf[at + 2] || encoded[i + 3] !== buf[at + 3]) return false;
+  }
+  for (; i < n; i++) if (encoded[i] !== buf[pos + i]) return false;
   return true;
 }
 
