@@ -104,6 +104,22 @@ describe('decode: valid input', () => {
     }
   });
 
+  it('makes every list and dict a plain Array and a plain object, whatever its shape', () => {
+    const texts = ['le', 'l1:ae', 'l1:a1:be', 'l1:a1:b1:ce', 'l1:a1:b1:c1:de', 'de', 'd6:lengthi5e4:pathl1:aee', 'd6:lengthi0e11:pieces root1:xe', 'd0:i1ee', 'd1:ai1ee'];
+    for (const text of texts) {
+      const v = decode(latin1(text)) as object;
+      const copy = structuredClone(v);
+      expect(Object.getPrototypeOf(v)).toBe(text.startsWith('l') ? Array.prototype : Object.prototype);
+      expect(v.constructor).toBe(text.startsWith('l') ? Array : Object);
+      expect(Object.keys(v)).toEqual(Object.keys(copy));
+      expect(JSON.stringify(v)).toBe(JSON.stringify(copy));
+      expect(Object.getOwnPropertyNames(v)).toEqual(Object.getOwnPropertyNames(copy));
+      for (const key of Object.keys(v)) {
+        expect(Object.getOwnPropertyDescriptor(v, key)).toMatchObject({ writable: true, enumerable: true, configurable: true });
+      }
+    }
+  });
+
   it('builds file entries and BEP 52 tree nodes like any other dict: same keys, order, values and spans', () => {
     const v = decode(latin1('d6:lengthi5e4:pathl1:aee'), { spans: true }) as Record<string, unknown>;
     expect(Object.keys(v)).toEqual(['length', 'path']);
