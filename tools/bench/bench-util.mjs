@@ -1,27 +1,40 @@
-// Shared helpers for benchmarks: alternating timed rounds (best-of-rounds mean, least disturbed by other
-// load on the machine) and plain-text tables.
+// Shared helpers for benchmarks: paired alternating timed rounds and plain-text tables.
 
 /**
- * Times several functions in alternating rounds (a, b, a, b, ...) so that load changes on a shared
- * machine hit all of them alike; returns each one's best milliseconds per call.
+ * Times two functions, `ours` and `theirs`, in many short alternating rounds. On a shared or virtual
+ * machine the speed of the CPU drifts by up to 2x over seconds; a pair of adjacent rounds sees the
+ * same conditions, so the ratio of each pair measures the code, not the moment. Returns each one's
+ * best milliseconds per call, and the median and quartiles of the per-pair ratios (theirs / ours).
  */
-export function timeInterleaved(fns, { ms = 200, rounds = 7 } = {}) {
-  for (const fn of fns) for (let i = 0; i < 20; i++) fn();
-  const best = fns.map(() => Infinity);
-  for (let r = 0; r < rounds; r++) {
-    fns.forEach((fn, k) => {
-      let n = 0;
-      const start = performance.now();
-      let now = start;
-      while (now - start < ms) {
-        for (let i = 0; i < 8; i++) fn();
-        n += 8;
-        now = performance.now();
-      }
-      best[k] = Math.min(best[k], (now - start) / n);
-    });
+export function timePaired(ours, theirs, { ms = 25, rounds = 61 } = {}) {
+  for (let i = 0; i < 20; i++) {
+    ours();
+    theirs();
   }
-  return best;
+  const run = (fn) => {
+    let n = 0;
+    const start = performance.now();
+    let now = start;
+    while (now - start < ms) {
+      fn();
+      n++;
+      now = performance.now();
+    }
+    return (now - start) / n;
+  };
+  const ratios = [];
+  let bestOurs = Infinity;
+  let bestTheirs = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    // Alternate which goes first, so neither always follows the other's garbage.
+    const [a, b] = r % 2 === 0 ? [run(ours), run(theirs)] : [run(theirs), run(ours)].reverse();
+    bestOurs = Math.min(bestOurs, a);
+    bestTheirs = Math.min(bestTheirs, b);
+    ratios.push(b / a);
+  }
+  ratios.sort((x, y) => x - y);
+  const at = (q) => ratios[Math.round(q * (ratios.length - 1))];
+  return { ours: bestOurs, theirs: bestTheirs, median: at(0.5), q1: at(0.25), q3: at(0.75) };
 }
 
 /** Formats rows (arrays of cells) as an aligned text table. */
