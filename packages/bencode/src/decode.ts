@@ -96,8 +96,8 @@ class Decoder {
     const buf = this.buf;
     const first = this.pos;
     const end = buf.length;
-    // One or two digits, nearly every string, read without a loop: the engine re-checks `buf` on
-    // every turn of a loop (its interrupt check may run anything).
+    // One or two digits, nearly every string, read without a loop: in a loop the optimized code
+    // checks `buf` again (its map, length and data pointer) on every turn, as its machine code shows.
     if (first + 2 < end) {
       const d0 = buf[first]! - ZERO;
       const c1 = buf[first + 1]!;
@@ -234,8 +234,8 @@ class Decoder {
     if (depth > this.maxDepth) this.fail('BENCODE_DEPTH_EXCEEDED', `nesting deeper than ${this.maxDepth}`);
     const buf = this.buf;
     const start = this.pos++;
-    // The first three items (a file path) stay in locals and the list is made from them as an
-    // array literal. Longer lists gather on one shared stack and leave it as an exact-size array:
+    // The first three items (a file path) stay in locals and the list is made from them (listOf).
+    // Longer lists gather on one shared stack and leave it as an exact-size array:
     // `[]` + push would give every list a 17-slot backing store. Short lists never store into the
     // stack: it lives in the old generation, where each store of a new value costs a write barrier.
     const stack = this.stack;
