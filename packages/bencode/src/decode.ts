@@ -9,6 +9,8 @@ import type { BDict, BList, BValue, DecodeOptions } from './types.ts';
 
 const D = 0x64, E = 0x65, I = 0x69, L = 0x6c, COLON = 0x3a, MINUS = 0x2d, ZERO = 0x30, NINE = 0x39;
 const DEFAULT_MAX_DEPTH = 256;
+// maxDepth is capped here whatever the options say.
+const MAX_DEPTH_LIMIT = 100_000;
 // Digits of a string length: more than this cannot describe bytes that fit in memory.
 const MAX_LENGTH_DIGITS = 15;
 
@@ -25,7 +27,8 @@ class Decoder {
   strict = true;
   maxDepth = DEFAULT_MAX_DEPTH;
   copy = false;
-  spans = false;
+  // Containers nested at most this deep get their span recorded; 0 records none.
+  spanDepth = 0;
   maxIntegerDigits = 1024;
   // Every item takes at least two bytes, so the input length is no limit at all, and unlike Infinity
   // it keeps the counter a small integer.
@@ -44,14 +47,14 @@ class Decoder {
       this.strict = true;
       this.maxDepth = DEFAULT_MAX_DEPTH;
       this.copy = false;
-      this.spans = false;
+      this.spanDepth = 0;
       this.maxIntegerDigits = 1024;
       this.itemsLeft = buf.length;
     } else {
       this.strict = options.strict ?? true;
-      this.maxDepth = Math.min(options.maxDepth ?? DEFAULT_MAX_DEPTH, 100_000);
+      this.maxDepth = Math.min(options.maxDepth ?? DEFAULT_MAX_DEPTH, MAX_DEPTH_LIMIT);
       this.copy = options.copy ?? false;
-      this.spans = options.spans ?? false;
+      this.spanDepth = spanDepthOf(options.spans);
       this.maxIntegerDigits = options.maxIntegerDigits ?? 1024;
       this.itemsLeft = Math.min(options.maxItems ?? buf.length, buf.length);
     }
@@ -273,7 +276,7 @@ class Decoder {
       out = stack.slice(mark, this.top);
       this.top = mark;
     }
-    if (this.spans) recordSpan(out, buf, start, this.pos);
+    if (depth <= this.spanDepth) recordSpan(out, buf, start, this.pos);
     return out;
   }
 
@@ -347,7 +350,7 @@ class Decoder {
     }
     this.pos++;
     if (out === undefined) out = n === 2 ? pairDict(k0, v0, k1, v1) : n === 1 ? singleDict(k0, v0) : {};
-    if (this.spans) recordSpan(out, buf, start, this.pos);
+    if (depth <= this.spanDepth) recordSpan(out, buf, start, this.pos);
     return out;
   }
 }
@@ -430,6 +433,13 @@ function compareRanges(buf: Uint8Array, a0: number, a1: number, b0: number, b1: 
     if (d !== 0) return d;
   }
   return la - lb;
+}
+
+/** The deepest nesting whose spans are recorded: every one for `true`, none for false or 0. */
+function spanDepthOf(spans: boolean | number | undefined): number {
+  if (spans === true) return MAX_DEPTH_LIMIT;
+  // A small integer either way: the decoder's fields keep one representation.
+  return typeof spans === 'number' && spans > 0 ? Math.min(Math.floor(spans), MAX_DEPTH_LIMIT) : 0;
 }
 
 function toBytes(input: unknown): Uint8Array {

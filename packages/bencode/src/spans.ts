@@ -8,14 +8,14 @@ interface Recorded {
 
 const recorded = new WeakMap<object, Recorded>();
 
-/** @internal Called by the decoder when `spans: true`. */
+/** @internal Called by the decoder for each dict and list whose span the `spans` option asks for. */
 export function recordSpan(value: object, source: Uint8Array, start: number, end: number): void {
   recorded.set(value, { source, start, end });
 }
 
 /**
  * The byte span `[start, end)` of a dict or list in the input it was decoded from, when it was
- * decoded with `{ spans: true }`; otherwise `undefined`.
+ * decoded with its span recorded (the `spans` option); otherwise `undefined`.
  */
 export function spanOf(value: object): Span | undefined {
   const r = recorded.get(value);
@@ -23,7 +23,7 @@ export function spanOf(value: object): Span | undefined {
 }
 
 /**
- * The original bytes of a dict or list decoded with `{ spans: true }` (a view into the input), e.g.
+ * The original bytes of a dict or list decoded with its span recorded (a view into the input), e.g.
  * the `info` dict of a torrent, whose hash is the info hash even when it was not canonically encoded.
  */
 export function rawOf(value: object): Uint8Array | undefined {
