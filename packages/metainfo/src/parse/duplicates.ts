@@ -6,15 +6,46 @@ import { MAX_NAME_COLLISIONS } from './limits.ts';
 
 /** Throws METAINFO_TOO_MANY_DUPLICATE_FILENAMES when renaming duplicates needs too many tries. */
 export function checkDuplicates(files: readonly TorrentFile[]): void {
+  if (caseFoldedPaths(files) === undefined) {
+    throw new MetainfoError('METAINFO_TOO_MANY_DUPLICATE_FILENAMES', 'too many files share the same path');
+  }
+}
+
+/**
+ * @internal The lowercased path each file gets once duplicates are renamed (`a.1.txt` for a second
+ * `a.txt`; pad files keep theirs), or undefined when renaming needs more than the limit of tries.
+ */
+export function caseFoldedPaths(files: readonly TorrentFile[]): string[] | undefined {
   const taken = new Set<string>();
+  // Paths compare without case. Each component is lowercased alone: the same as lowercasing the
+  // joined path, because '/' is neither cased nor case-ignorable, so no case rule (final sigma)
+  // looks across it.
+  const keys: string[] = new Array(files.length);
+  // The previous file's directories and their lowercased paths: files of one directory are listed
+  // together, so most files add no directory and lowercase only their own name.
+  let dirs: readonly string[] = [];
+  let dirCount = 0;
+  const dirKeys: string[] = [];
   // Directories first, so no file may take a directory's name.
-  for (const f of files) {
-    for (let i = 1; i < f.path.length; i++) taken.add(f.path.slice(0, i).join('/').toLowerCase());
+  for (let i = 0; i < files.length; i++) {
+    const path = files[i]!.path;
+    const depth = path.length - 1;
+    let same = 0;
+    while (same < depth && same < dirCount && path[same] === dirs[same]) same++;
+    for (let d = same; d < depth; d++) {
+      const key = d === 0 ? path[0]!.toLowerCase() : `${dirKeys[d - 1]}/${path[d]!.toLowerCase()}`;
+      dirKeys[d] = key;
+      taken.add(key);
+    }
+    dirs = path;
+    dirCount = depth;
+    const name = path[depth]!.toLowerCase();
+    keys[i] = depth === 0 ? name : `${dirKeys[depth - 1]}/${name}`;
   }
   let collisions = 0;
-  for (const f of files) {
-    if (f.pad) continue;
-    const p = f.path.join('/').toLowerCase();
+  for (let i = 0; i < files.length; i++) {
+    if (files[i]!.pad) continue;
+    const p = keys[i]!;
     if (!taken.has(p)) {
       taken.add(p);
       continue;
@@ -28,11 +59,11 @@ export function checkDuplicates(files: readonly TorrentFile[]): void {
       const candidate = `${base}.${n}${ext}`;
       if (!taken.has(candidate)) {
         taken.add(candidate);
+        keys[i] = candidate;
         break;
       }
-      if (++collisions > MAX_NAME_COLLISIONS) {
-        throw new MetainfoError('METAINFO_TOO_MANY_DUPLICATE_FILENAMES', 'too many files share the same path');
-      }
+      if (++collisions > MAX_NAME_COLLISIONS) return undefined;
     }
   }
+  return keys;
 }

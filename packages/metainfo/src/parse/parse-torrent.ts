@@ -58,7 +58,9 @@ export function parseTorrent(bytes: Uint8Array, opts: ParseOptions = {}): Parsed
   let top: BValue;
   try {
     // Trailing bytes and unsorted keys are tolerated, as libtorrent and Transmission do.
-    top = decodePrefix(bytes, { strict: false, spans: true, maxDepth }).value;
+    // Only the top level and its values (info) need their bytes: spans of deeper lists and dicts
+    // (thousands of file entries) would cost a WeakMap entry each.
+    top = decodePrefix(bytes, { strict: false, spans: 2, maxDepth }).value;
   } catch (err) {
     throw fromBencode(err);
   }
