@@ -6,6 +6,19 @@ import { bytesAt, intAt, listAt } from './fields.ts';
 import { MAX_FILE_BLOCKS, MAX_TOTAL_SIZE } from './limits.ts';
 import { bytesText } from '../util/text.ts';
 
+/**
+ * Where a file entry is, for error messages: its index in `info.files`, its path in the file tree,
+ * or text. Made into text only when an error is thrown: a torrent can list millions of files.
+ */
+export type Where = number | readonly string[] | string;
+
+/** The text of a {@link Where}. */
+export function whereText(where: Where): string {
+  if (typeof where === 'number') return `files[${where}]`;
+  if (typeof where === 'string') return where;
+  return `file tree ${JSON.stringify(where.join('/'))}`;
+}
+
 /** BEP 47 attribute flags of a file dict. */
 export interface Attributes {
   attr: string;
@@ -32,29 +45,32 @@ export function readAttributes(d: BDict): Attributes {
  * A file's `length`: symlinks occupy no payload, so theirs is 0 whatever the dict says.
  * Throws METAINFO_INVALID_LENGTH when missing, negative or too large.
  */
-export function readLength(d: BDict, symlink: boolean, where: string): number {
+export function readLength(d: BDict, symlink: boolean, where: Where): number {
   if (symlink) return 0;
   const length = intAt(d, 'length');
   if (length === undefined || !(length >= 0) || length > MAX_TOTAL_SIZE || Math.floor(length / 16384) >= MAX_FILE_BLOCKS) {
-    throw new MetainfoError('METAINFO_INVALID_LENGTH', `${where}: length missing, negative or too large`);
+    throw new MetainfoError('METAINFO_INVALID_LENGTH', `${whereText(where)}: length missing, negative or too large`);
   }
   return length;
 }
 
-/** A list of path components; throws METAINFO_INVALID_NAME when one is not a byte string. */
-export function readComponents(list: readonly unknown[], where: string): string[] {
-  const out: string[] = [];
+/**
+ * A list of path components, after `first` when given; throws METAINFO_INVALID_NAME when one is not
+ * a byte string.
+ */
+export function readComponents(list: readonly unknown[], where: Where, first?: string): string[] {
+  const out: string[] = first === undefined ? [] : [first];
   for (const c of list) {
-    if (!(c instanceof Uint8Array)) throw new MetainfoError('METAINFO_INVALID_NAME', `${where}: path component is not a string`);
+    if (!(c instanceof Uint8Array)) throw new MetainfoError('METAINFO_INVALID_NAME', `${whereText(where)}: path component is not a string`);
     out.push(bytesText(c));
   }
   return out;
 }
 
 /** `symlink path` of a symlink, or undefined (BEP 47: without it the entry is not a symlink). */
-export function readSymlinkPath(d: BDict, where: string): string[] | undefined {
+export function readSymlinkPath(d: BDict, where: Where): string[] | undefined {
   const list = listAt(d, 'symlink path');
-  return list === undefined ? undefined : readComponents(list, `${where} symlink path`);
+  return list === undefined ? undefined : readComponents(list, `${whereText(where)} symlink path`);
 }
 
 /** Builds the public file record; `offset` is filled in by the layout pass. */

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { encode } from '@torrentkit/bencode';
 import { encodeTorrent } from '../encode.ts';
 import { fixture, libtorrentManifest } from '../test-fixtures.ts';
 import type { ParsedTorrent, TorrentInput } from '../types.ts';
@@ -69,5 +70,30 @@ describe('TorrentFile.path', () => {
       expect(again.files.map((f) => f.path)).toEqual(t.files.map((f) => f.path));
       expect(again.infoHash).toBe(t.infoHash);
     }
+  });
+});
+
+describe('error messages name the file entry', () => {
+  const torrent = (info: Record<string, unknown>) => encode({ announce: 'http://127.0.0.1/a', info: { name: 'n', 'piece length': 16384, pieces: new Uint8Array(20), ...info } });
+  const messageOf = (bytes: Uint8Array): string => {
+    try {
+      parseTorrent(bytes);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    throw new Error('parsed');
+  };
+
+  it('by index in a v1 file list', () => {
+    expect(messageOf(torrent({ files: [{ length: 1, path: ['a'] }, { length: -1, path: ['b'] }] }))).toBe('files[1]: length missing, negative or too large');
+    expect(messageOf(torrent({ files: [{ length: 1, path: ['a'] }, 5] }))).toBe('files[1] is not a dictionary');
+    expect(messageOf(torrent({ files: [{ length: 1, path: ['a', 7] }] }))).toBe('files[0]: path component is not a string');
+    expect(messageOf(torrent({ files: [{ length: 1 }] }))).toBe('files[0] has no path');
+  });
+
+  it('by path in a v2 file tree', () => {
+    const info = { name: 'n', 'piece length': 16384, 'meta version': 2, 'file tree': { d: { x: { '': { length: 5 } } } } };
+    const bytes = encode({ announce: 'http://127.0.0.1/a', info });
+    expect(messageOf(bytes)).toBe('file tree "n/d/x" has no valid pieces root');
   });
 });

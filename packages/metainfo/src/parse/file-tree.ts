@@ -5,7 +5,7 @@ import { MetainfoError } from '../errors.ts';
 import type { TorrentFile } from '../types.ts';
 import { compareKeys } from '../util/text.ts';
 import { bytesAt, isDict, keysOf } from './fields.ts';
-import { makeFile, readAttributes, readLength, readSymlinkPath } from './file-entry.ts';
+import { makeFile, readAttributes, readLength, readSymlinkPath, whereText } from './file-entry.ts';
 
 const MAX_TREE_DEPTH = 100;
 
@@ -44,19 +44,19 @@ function walk(node: BDict, dir: string[], depth: number, name: string, hasFileLi
 }
 
 function readLeaf(d: unknown, path: string[]): TorrentFile {
-  const where = `file tree ${JSON.stringify(path.join('/'))}`;
-  if (!isDict(d as never)) throw new MetainfoError('METAINFO_INVALID_FILE_TREE', `${where} is not a dictionary`);
+  const where = path;
+  if (!isDict(d as never)) throw new MetainfoError('METAINFO_INVALID_FILE_TREE', `${whereText(where)} is not a dictionary`);
   const dict = d as BDict;
   const a = readAttributes(dict);
   // BEP 52 aligns every file to a piece boundary itself, so pad files have no place in a tree.
-  if (a.pad) throw new MetainfoError('METAINFO_INVALID_PAD_FILE', `${where} is marked as a pad file`);
+  if (a.pad) throw new MetainfoError('METAINFO_INVALID_PAD_FILE', `${whereText(where)} is marked as a pad file`);
   const length = readLength(dict, a.symlink, where);
   const symlinkPath = a.symlink ? readSymlinkPath(dict, where) : undefined;
   const file = makeFile(path, length, a, dict, symlinkPath);
   if (symlinkPath === undefined && length > 0) {
     const root = bytesAt(dict, 'pieces root');
     if (root === undefined || root.length !== 32 || root.every((b) => b === 0)) {
-      throw new MetainfoError('METAINFO_MISSING_PIECES_ROOT', `${where} has no valid pieces root`);
+      throw new MetainfoError('METAINFO_MISSING_PIECES_ROOT', `${whereText(where)} has no valid pieces root`);
     }
     file.piecesRoot = root;
   }

@@ -3,7 +3,7 @@ import type { BDict, BValue } from '@torrentkit/bencode';
 import { MetainfoError } from '../errors.ts';
 import type { TorrentFile } from '../types.ts';
 import { isDict, listAt } from './fields.ts';
-import { makeFile, readAttributes, readComponents, readLength, readSymlinkPath } from './file-entry.ts';
+import { makeFile, readAttributes, readComponents, readLength, readSymlinkPath, whereText } from './file-entry.ts';
 
 /** The single file of a torrent without `files`: its path is `[name]`. */
 export function readSingleFile(info: BDict, name: string): TorrentFile {
@@ -18,26 +18,25 @@ export function readFileList(list: BValue[], name: string): TorrentFile[] {
   const files: TorrentFile[] = [];
   for (let i = 0; i < list.length; i++) {
     const entry = list[i];
-    const where = `files[${i}]`;
-    if (!isDict(entry)) throw new MetainfoError('METAINFO_INVALID_FILE_LIST', `${where} is not a dictionary`);
+    if (!isDict(entry)) throw new MetainfoError('METAINFO_INVALID_FILE_LIST', `${whereText(i)} is not a dictionary`);
     const a = readAttributes(entry);
     // Symlinks take no payload space (BEP 47); libtorrent decides this from `attr` alone.
-    const length = readLength(entry, a.symlink, where);
+    const length = readLength(entry, a.symlink, i);
     let pathList = listAt(entry, 'path.utf-8');
     if (pathList === undefined || pathList.length === 0) pathList = listAt(entry, 'path');
     let path: string[];
     if (pathList !== undefined && pathList.length > 0) {
-      path = readComponents(pathList, where);
+      path = readComponents(pathList, i, name);
     } else if (a.pad) {
       // BEP 47 allows pad files without a path; give them the conventional one.
-      path = ['.pad', String(length)];
+      path = [name, '.pad', String(length)];
     } else {
-      throw new MetainfoError('METAINFO_MISSING_NAME', `${where} has no path`);
+      throw new MetainfoError('METAINFO_MISSING_NAME', `${whereText(i)} has no path`);
     }
-    // BitComet marks pad files by name only.
-    if (!a.pad && path.some((c) => c.includes('_____padding_file_'))) a.pad = true;
-    const symlinkPath = a.symlink ? readSymlinkPath(entry, where) : undefined;
-    files.push(makeFile([name, ...path], length, a, entry, symlinkPath));
+    // BitComet marks pad files by name only (the torrent name, path[0], does not count).
+    if (!a.pad) for (let k = 1; k < path.length; k++) if (path[k]!.includes('_____padding_file_')) a.pad = true;
+    const symlinkPath = a.symlink ? readSymlinkPath(entry, i) : undefined;
+    files.push(makeFile(path, length, a, entry, symlinkPath));
   }
   return files;
 }
