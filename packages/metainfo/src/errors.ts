@@ -66,7 +66,9 @@ export type MetainfoErrorCode =
   /** Building/verifying: a file got shorter between listing and hashing. */
   | 'METAINFO_FILE_CHANGED'
   /** Building/verifying: a hashing worker failed for a reason other than file access. */
-  | 'METAINFO_HASH_FAILED';
+  | 'METAINFO_HASH_FAILED'
+  /** No SHA-1/SHA-256: the runtime has no node:crypto and no fallback was registered (see `defaultDigests`). */
+  | 'METAINFO_NO_DIGESTS';
 
 /**
  * The package's one error class: `parseTorrent`, `parseMagnet`, `encodeTorrent`, the builder,

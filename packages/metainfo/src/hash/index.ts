@@ -8,6 +8,6 @@ export type { HashMode, Layout, PlacedFile, Chunk, Segment, TreePiece } from './
 export { BLOCK_SIZE, merkleRoot, blocksRoot, padRoot, rootFromPieceLayer, nextPow2 } from './merkle.ts';
 export { hashChunk, hashChunkFrom, hashScratch, windowFor, pageAlignedBytes, WINDOW_SIZE, MAX_WINDOW_SIZE } from './chunk-hash.ts';
 export type { ChunkWork, ChunkHashes, ChunkSource, HashScratch } from './chunk-hash.ts';
-export { defaultDigests, loadNobleDigests } from './digest.ts';
+export { defaultDigests, loadNobleDigests, setFallbackDigests } from './digest.ts';
 export type { Digests, HashStream } from './digest.ts';
 export type { HashErrorCode } from './errors.ts';
