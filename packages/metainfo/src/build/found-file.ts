@@ -26,7 +26,15 @@ export function diskPath(f: FoundFile): string {
   return f.name === undefined ? f.dir.path : f.dir.prefix + f.name;
 }
 
-/** The file's path inside the torrent (a new array). */
+/**
+ * The file's path inside the torrent (a new array). Made at its exact size: an array literal with a
+ * spread grows as it is filled, to 17 slots for a two-component path, which is about 120 bytes more
+ * per file in the result's file list (12 MB for 100,000 files).
+ */
 export function torrentPath(f: FoundFile): string[] {
-  return f.name === undefined ? [...f.dir.rel] : [...f.dir.rel, f.name];
+  const rel = f.dir.rel;
+  const path = new Array<string>(rel.length + (f.name === undefined ? 0 : 1));
+  for (let i = 0; i < rel.length; i++) path[i] = rel[i]!;
+  if (f.name !== undefined) path[rel.length] = f.name;
+  return path;
 }

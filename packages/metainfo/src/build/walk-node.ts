@@ -36,7 +36,7 @@ export async function walk(root: string, opts: WalkOptions = {}): Promise<{ isDi
   }
   if (!st.isDirectory()) {
     if (!st.isFile()) throw new WalkFailure('METAINFO_FILE_UNREADABLE', `${root}: not a regular file or directory`);
-    return { isDirectory: false, files: [{ dir: { path: root, prefix: '', rel: [] }, name: undefined, length: st.size, executable: (st.mode & 0o111) !== 0 }] };
+    return { isDirectory: false, files: [{ dir: { path: root, prefix: '', rel: [] }, name: undefined, length: smallInteger(st.size), executable: (st.mode & 0o111) !== 0 }] };
   }
   const files: FoundFile[] = [];
   let seen = 0;
@@ -81,7 +81,7 @@ export async function walk(root: string, opts: WalkOptions = {}): Promise<{ isDi
         continue; // sockets, FIFOs, devices: not content
       }
       if (stat.isDirectory()) await visit(path, [...rel, name]);
-      else if (stat.isFile()) files.push({ dir: here, name, length: stat.size, executable: (stat.mode & 0o111) !== 0 });
+      else if (stat.isFile()) files.push({ dir: here, name, length: smallInteger(stat.size), executable: (stat.mode & 0o111) !== 0 });
     }
     ancestors.delete(real);
   };
@@ -97,4 +97,13 @@ export function rootName(root: string): string {
 function failure(err: unknown, path: string): WalkFailure {
   const code = (err as { code?: string }).code === 'ENOENT' ? 'METAINFO_FILE_MISSING' : 'METAINFO_FILE_UNREADABLE';
   return new WalkFailure(code, `${path}: ${(err as Error).message}`);
+}
+
+/**
+ * A size from fs.stat as V8's small integer when it fits. Stat values come out of a Float64Array as
+ * boxed doubles; stored as they are, every file record (and every offset summed from them) gets a
+ * 16-byte box of its own: about 5 MB of the heap for 100,000 files.
+ */
+function smallInteger(n: number): number {
+  return n <= 0x3fffffff ? n | 0 : n;
 }
