@@ -14,6 +14,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseTorrent } from '@torrentkit/metainfo';
 import { table } from './bench-util.mjs';
+import { node24Paths } from '../scripts/node24.mjs';
 import { bigFile, manyFiles, remove, scratch, warm } from './create-torrent-data.mjs';
 
 const here = import.meta.dirname;
@@ -29,6 +30,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const hasMktorrent = spawnSync('sh', ['-c', 'command -v mktorrent']).status === 0;
 const hasTime = existsSync('/usr/bin/time');
 // The same script under Bun (the repo's devDependency), which starts in a tenth of Node's time.
+const cli = join(here, '../../apps/create-torrent/dist/bin.js');
+// Node 24 (the current LTS) where tools/scripts/node24.mjs has installed it: it starts in a third of
+// Node 20's time.
+const node24 = node24Paths().bin;
 const bun = [join(here, '../../node_modules/bun/bin/bun.exe')].find((p) => existsSync(p));
 if (!hasTime) console.warn('no /usr/bin/time: peak RSS not measured');
 
@@ -87,6 +92,9 @@ try {
         ['hybrid', process.execPath, [join(here, 'create-torrent-ours.mjs'), set.data.path, String(pl), 'hybrid', out('hybrid.torrent')]],
         ['npm', process.execPath, [join(here, 'create-torrent-npm.mjs'), set.data.path, String(pl), out('npm.torrent')]],
       ];
+      // The CLI as users run it (dist/bin.js, one bundled file): what compares with mktorrent's CLI.
+      contenders.push(['cli', process.execPath, [cli, set.data.path, '-l', String(pl), '--no-date', '-q', '-f', '-o', out('cli.torrent')]]);
+      if (existsSync(node24)) contenders.push(['cli-24', node24, [cli, set.data.path, '-l', String(pl), '--no-date', '-q', '-f', '-o', out('cli-24.torrent')]]);
       if (bun) contenders.push(['ours-bun', bun, [join(here, 'create-torrent-ours.mjs'), set.data.path, String(pl), 'v1', out('ours-bun.torrent')]]);
       if (hasMktorrent) {
         contenders.push(['mktorrent', 'sh', ['-c', `rm -f ${out('mk.torrent')}; exec mktorrent -t 2 -l ${Math.log2(pl)} -a http://127.0.0.1:1/announce -o ${out('mk.torrent')} ${set.data.path}`]]);
@@ -95,6 +103,8 @@ try {
       if (hasMktorrent) {
         const same = parseTorrent(new Uint8Array(readFileSync(out('mk.torrent')))).infoHash === parseTorrent(new Uint8Array(readFileSync(out('ours.torrent')))).infoHash;
         checks.push(`${set.label} ${kib}: our v1 info hash ${same ? '=' : '!='} mktorrent's`);
+        const cliSame = parseTorrent(new Uint8Array(readFileSync(out('cli.torrent')))).infoHash === parseTorrent(new Uint8Array(readFileSync(out('ours.torrent')))).infoHash;
+        if (!cliSame) checks.push(`${set.label} ${kib}: the CLI's info hash differs from the library's!`);
       }
       {
         // BEP 47 pads every file of a hybrid to a piece boundary, and the v1 pieces hash the pads too.
@@ -103,7 +113,7 @@ try {
         checks.push(`${set.label} ${kib}: the hybrid's v1 pieces cover ${(hashed / 1e9).toFixed(2)} GB (data ${(set.data.bytes / 1e9).toFixed(2)} GB + pads)`);
       }
       const speed = (r) => mb / (r.ms / 1000);
-      for (const [name, label] of [['ours', 'torrentkit v1'], ['ours-bun', 'torrentkit v1 (Bun)'], ['hybrid', 'torrentkit hybrid'], ['mktorrent', 'mktorrent -t 2'], ['npm', 'create-torrent (npm)']]) {
+      for (const [name, label] of [['ours', 'torrentkit v1'], ['cli', `create-torrent CLI v1 (ours, Node ${process.versions.node.split('.')[0]})`], ['cli-24', 'create-torrent CLI v1 (ours, Node 24)'], ['ours-bun', 'torrentkit v1 (Bun)'], ['hybrid', 'torrentkit hybrid'], ['mktorrent', 'mktorrent -t 2'], ['npm', 'create-torrent (npm)']]) {
         const r = results[name];
         if (!r) continue;
         rows.push([
