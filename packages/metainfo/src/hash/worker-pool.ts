@@ -1,14 +1,13 @@
 // A fixed set of hashing workers with a bounded number of jobs in flight per worker. A job is only a
 // description (the worker reads the data itself into its own small window), so a queue of four
 // costs nothing and keeps a worker busy while the main thread is descheduled on a loaded machine.
-import type { Worker } from 'node:worker_threads';
 import type { JobMessage, ResultMessage } from './worker-protocol.ts';
-import { spawnHashWorker } from './worker-spawn-node.ts';
+import { spawnHashWorker, type HashWorker } from './worker-spawn-node.ts';
 
 type Done = (result: ResultMessage | Error) => void;
 
 interface Slot {
-  worker: Worker;
+  worker: HashWorker;
   pending: Map<number, Done>;
 }
 
@@ -26,17 +25,14 @@ export class WorkerPool {
     this.size = Math.max(1, Math.floor(threads));
     for (let i = 0; i < this.size; i++) {
       const slot: Slot = { worker: spawnHashWorker(), pending: new Map() };
-      slot.worker.on('message', (msg: ResultMessage) => {
+      slot.worker.listen((msg) => {
         const done = slot.pending.get(msg.id);
         slot.pending.delete(msg.id);
         done?.(msg);
-      });
-      const fail = (err: Error): void => {
+      }, (err) => {
         for (const done of slot.pending.values()) done(err);
         slot.pending.clear();
-      };
-      slot.worker.on('error', fail);
-      slot.worker.on('exit', (code) => fail(new Error(`hash worker exited with code ${code}`)));
+      });
       this.#slots.push(slot);
     }
   }
@@ -54,7 +50,7 @@ export class WorkerPool {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       best.pending.set(id, (r) => (r instanceof Error ? reject(r) : resolve(r)));
-      best.worker.postMessage({ ...job, id } satisfies JobMessage);
+      best.worker.post({ ...job, id } satisfies JobMessage);
     });
   }
 

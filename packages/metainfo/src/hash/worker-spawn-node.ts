@@ -1,12 +1,14 @@
-// Starts a hashing worker (node:worker_threads) from wherever this module was loaded: `worker.js`
-// next to it in dist/, or `worker.ts` next to it in src/. Deno and Bun run .ts natively. Node 20
-// cannot, so when this package runs from source under Node (vitest in this repo) the worker's
-// module graph is transpiled once per process with the `typescript` package (present only in
-// development) and handed to the worker as data: URLs. Published builds always take the dist/ path.
+// Starts a hashing worker: a Web Worker on Deno and Bun (worker-web.ts), a node:worker_threads worker
+// on Node (worker.ts), from wherever this module was loaded: the `.js` entry next to it in dist/, or
+// the `.ts` one in src/. Deno and Bun run .ts natively. Node 20 cannot, so when this package runs from
+// source under Node (vitest in this repo) the worker's module graph is transpiled once per process
+// with the `typescript` package (present only in development) and handed to the worker as data: URLs.
+// Published builds always take the dist/ path.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import type { JobMessage, ResultMessage } from './worker-protocol.ts';
 
 /**
  * URL of worker entry `name` (without extension) relative to `base` (the caller's
@@ -32,9 +34,68 @@ export function spawnWorker(entry: URL, options?: WorkerOptions): Worker {
   return new Worker(new URL(transpiledGraph(entry)), options);
 }
 
-/** Start one hashing worker. */
-export function spawnHashWorker(): Worker {
-  return spawnWorker(workerEntryUrl());
+/** URL of the Web Worker entry (Deno and Bun). */
+export function webWorkerEntryUrl(): URL {
+  return entryUrl(import.meta.url, './worker-web');
+}
+
+/** A started hashing worker, whichever kind. */
+export interface HashWorker {
+  /** `'web'`: a Web Worker (Deno, Bun); `'node'`: node:worker_threads (Node). */
+  readonly kind: 'web' | 'node';
+  post(job: JobMessage): void;
+  /** `onResult` gets each reply; `onFailure` the worker's crash or exit (after which it is gone). */
+  listen(onResult: (result: ResultMessage) => void, onFailure: (err: Error) => void): void;
+  terminate(): Promise<void>;
+}
+
+type WebWorkerConstructor = new (url: URL, options: { type: 'module' }) => {
+  postMessage(message: unknown): void;
+  terminate(): void;
+  onmessage: ((event: MessageEvent<ResultMessage>) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+  onmessageerror: ((event: MessageEvent) => void) | null;
+};
+
+/** The kind of worker {@link spawnHashWorker} starts on this runtime. */
+export function hashWorkerKind(): 'web' | 'node' {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown; Worker?: unknown };
+  return (g.Deno !== undefined || g.Bun !== undefined) && typeof g.Worker === 'function' ? 'web' : 'node';
+}
+
+/** Start one hashing worker: a Web Worker on Deno and Bun, node:worker_threads on Node. */
+export function spawnHashWorker(): HashWorker {
+  if (hashWorkerKind() === 'web') {
+    const WebWorker = (globalThis as unknown as { Worker: WebWorkerConstructor }).Worker;
+    const worker = new WebWorker(webWorkerEntryUrl(), { type: 'module' });
+    return {
+      kind: 'web',
+      post: (job) => worker.postMessage(job),
+      listen(onResult, onFailure) {
+        worker.onmessage = (event) => onResult(event.data);
+        worker.onerror = (event) => {
+          // Handled here: unhandled, a worker's error would end the whole process on Deno.
+          event.preventDefault();
+          onFailure(new Error(`hash worker failed: ${event.message}`));
+        };
+        worker.onmessageerror = () => onFailure(new Error('hash worker: a reply could not be read'));
+      },
+      terminate: async () => worker.terminate(),
+    };
+  }
+  const worker = spawnWorker(workerEntryUrl());
+  return {
+    kind: 'node',
+    post: (job) => worker.postMessage(job),
+    listen(onResult, onFailure) {
+      worker.on('message', onResult);
+      worker.on('error', onFailure);
+      worker.on('exit', (code) => onFailure(new Error(`hash worker exited with code ${code}`)));
+    },
+    terminate: async () => {
+      await worker.terminate();
+    },
+  };
 }
 
 const cache = new Map<string, string>();
