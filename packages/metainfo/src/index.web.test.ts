@@ -16,21 +16,29 @@ function withoutNodeCrypto(): void {
 describe.skipIf('Bun' in globalThis)('without node:crypto', () => {
   it('the web entry parses with @noble/hashes and gets the same info hashes', async () => {
     withoutNodeCrypto();
-    const web = await import('./index.web.ts');
-    expect(web.defaultDigests().kind).toBe('noble');
-    const t = web.parseTorrent(hybrid);
-    expect(t.infoHash).toBe(expected.infoHash);
-    expect(t.infoHashV2).toBe(expected.infoHashV2);
-    vi.doUnmock('./hash/digest-native.ts');
+    try {
+      const web = await import('./index.web.ts');
+      expect(web.defaultDigests().kind).toBe('noble');
+      const t = web.parseTorrent(hybrid);
+      expect(t.infoHash).toBe(expected.infoHash);
+      expect(t.infoHashV2).toBe(expected.infoHashV2);
+    } finally {
+      vi.doUnmock('./hash/digest-native.ts');
+    }
   });
 
   it('the plain entry says what to do, and loadNobleDigests() makes noble the fallback', async () => {
     withoutNodeCrypto();
-    const plain = await import('./index.ts');
-    expect(() => plain.parseTorrent(hybrid)).toThrowError(expect.objectContaining({ code: 'METAINFO_NO_DIGESTS' }));
-    expect(() => plain.defaultDigests()).toThrow(/"browser" or "worker" condition, or await loadNobleDigests\(\)/);
-    await plain.loadNobleDigests();
-    expect(plain.parseTorrent(hybrid).infoHash).toBe(expected.infoHash);
-    vi.doUnmock('./hash/digest-native.ts');
+    try {
+      const plain = await import('./index.ts');
+      expect(() => plain.parseTorrent(hybrid)).toThrowError(expect.objectContaining({ code: 'METAINFO_NO_DIGESTS' }));
+      // not "not a torrent": the setup error comes through tryParseTorrent too
+      expect(() => plain.tryParseTorrent(hybrid)).toThrowError(expect.objectContaining({ code: 'METAINFO_NO_DIGESTS' }));
+      expect(() => plain.defaultDigests()).toThrow(/"browser" or "worker" condition, or await loadNobleDigests\(\)/);
+      await plain.loadNobleDigests();
+      expect(plain.parseTorrent(hybrid).infoHash).toBe(expected.infoHash);
+    } finally {
+      vi.doUnmock('./hash/digest-native.ts');
+    }
   });
 });

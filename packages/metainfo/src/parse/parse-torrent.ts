@@ -173,12 +173,15 @@ export function parseTorrent(bytes: Uint8Array, opts: ParseOptions = {}): Parsed
   return torrent;
 }
 
-/** Like {@link parseTorrent} but returns `undefined` instead of throwing. */
+/**
+ * Like {@link parseTorrent} but returns `undefined` for bytes that are not a valid torrent. A runtime
+ * without SHA-1 (`METAINFO_NO_DIGESTS`) still throws: that is a setup problem, not bad input.
+ */
 export function tryParseTorrent(bytes: Uint8Array, opts?: ParseOptions): ParsedTorrent | undefined {
   try {
     return parseTorrent(bytes, opts);
   } catch (err) {
-    if (err instanceof MetainfoError) return undefined;
+    if (err instanceof MetainfoError && err.code !== 'METAINFO_NO_DIGESTS') return undefined;
     throw err;
   }
 }
