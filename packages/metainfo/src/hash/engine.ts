@@ -4,6 +4,7 @@
 import { chunkWork } from './chunk-hash.ts';
 import type { Chunk, Layout } from './layout.ts';
 import { chunkSizeFor, planChunks } from './layout.ts';
+import { MetainfoError } from '../errors.ts';
 import { metainfoError, readErrorCode } from './errors.ts';
 import type { ReadProblem } from './read-node.ts';
 import type { JobMessage, ResultMessage } from './worker-protocol.ts';
@@ -139,7 +140,10 @@ async function runWith(
         const chunk = next.value;
         const p: Promise<void> = pool.run(toJob(chunk))
           .then((msg) => accept(chunk, msg))
-          .catch((err: unknown) => { failure ??= err; })
+          .catch((err: unknown) => {
+            // A job's own failures are MetainfoErrors already; a worker that died is not.
+            failure ??= err instanceof MetainfoError ? err : metainfoError('METAINFO_HASH_FAILED', String((err as Error)?.message ?? err), err);
+          })
           .finally(() => {
             inFlight.delete(p);
             wakeUp();

@@ -15,10 +15,10 @@ let noble: Digests | undefined;
 /** Run `job`; `reply` gets the result and the buffers to transfer with it. */
 export function runJob(job: JobMessage, reply: (result: ResultMessage, transfer: ArrayBuffer[]) => void): void {
   if ((job.noble || !native) && !noble) {
-    void import('./digest-noble.ts').then((m) => {
+    import('./digest-noble.ts').then((m) => {
       noble = m.nobleDigests;
       runJob(job, reply);
-    });
+    }, (err: unknown) => reply({ id: job.id, ok: false, code: 'HASH_FAILED', message: `@noble/hashes: ${String((err as Error)?.message ?? err)}` }, []));
     return;
   }
   let result: ResultMessage;

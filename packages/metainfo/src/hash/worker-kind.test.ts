@@ -1,11 +1,13 @@
 // Hashing workers are Web Workers on Deno and Bun and node:worker_threads workers on Node; both kinds
-// answer the same jobs the same way.
+// answer the same jobs the same way, and a worker that dies never leaves a job waiting.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hashFiles } from './hash-files.ts';
 import { WorkerPool } from './worker-pool.ts';
-import { hashWorkerKind } from './worker-spawn-node.ts';
+import type { JobMessage } from './worker-protocol.ts';
+import { hashWorkerKind, spawnHashWorker, type HashWorker } from './worker-spawn-node.ts';
 import { hex, makeTree } from './test-files.ts';
 
 const g = globalThis as { Deno?: unknown; Bun?: unknown };
@@ -38,5 +40,45 @@ describe(`hash workers (${expected})`, () => {
     }
     await expect(pool.run({ segments: [], paths: [], work: { length: 0, pieceLength: 16_384, tree: [] }, lenient: false, noble: false }))
       .rejects.toThrow('worker pool closed');
+  });
+});
+
+const emptyJob: Omit<JobMessage, 'id'> = { segments: [], paths: [], work: { length: 0, pieceLength: 16_384, tree: [] }, lenient: false, noble: false };
+
+describe('a worker that dies', () => {
+  it(`fails its jobs and every later one (a real ${expected} worker whose entry is missing)`, async () => {
+    const missing = new URL('./no-such-worker-entry.js', import.meta.url);
+    const pool = new WorkerPool(1, () => spawnHashWorker({ web: missing, node: missing }));
+    try {
+      await expect(pool.run(emptyJob)).rejects.toThrow();
+      await expect(pool.run(emptyJob)).rejects.toThrow();
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('is skipped while another still runs, and a lent pool of dead workers fails a hash instead of hanging', async () => {
+    let fail: ((err: Error) => void) | undefined;
+    const posted: number[] = [];
+    const fake = (dies: boolean): HashWorker => ({
+      kind: 'node',
+      post: (job) => { posted.push(job.id); },
+      listen: (_onResult, onFailure) => { if (dies) fail = onFailure; },
+      terminate: async () => {},
+    });
+    let n = 0;
+    const pool = new WorkerPool(2, () => fake(n++ === 0));
+    fail!(new Error('worker gone'));
+    const waiting = pool.run(emptyJob); // goes to the live one, which never answers
+    expect(posted).toHaveLength(1);
+    await pool.close();
+    await expect(waiting).rejects.toThrow('worker pool closed');
+
+    const dead = new WorkerPool(1, () => fake(true));
+    fail!(new Error('worker gone'));
+    const path = join(t.dir, 'a.bin');
+    const hashing = hashFiles([{ path, length: 40_000 }], { pieceLength: 16_384, threads: 2, workers: { ready: Promise.resolve({ threads: 2, pool: dead }), close: () => dead.close() } });
+    await expect(hashing).rejects.toMatchObject({ code: 'METAINFO_HASH_FAILED', message: 'worker gone' });
+    await dead.close();
   });
 });

@@ -44,12 +44,17 @@ export interface HashWorker {
   /** `'web'`: a Web Worker (Deno, Bun); `'node'`: node:worker_threads (Node). */
   readonly kind: 'web' | 'node';
   post(job: JobMessage): void;
-  /** `onResult` gets each reply; `onFailure` the worker's crash or exit (after which it is gone). */
+  /**
+   * Call once: `onResult` gets each reply; `onFailure` the worker's crash or exit, after which it
+   * answers nothing more (Deno closes a Web Worker on an uncaught error; Bun reports an exit as
+   * `close`; Node as `exit`).
+   */
   listen(onResult: (result: ResultMessage) => void, onFailure: (err: Error) => void): void;
   terminate(): Promise<void>;
 }
 
 type WebWorkerConstructor = new (url: URL, options: { type: 'module' }) => {
+  addEventListener(type: 'close', listener: () => void): void;
   postMessage(message: unknown): void;
   terminate(): void;
   onmessage: ((event: MessageEvent<ResultMessage>) => void) | null;
@@ -63,11 +68,14 @@ export function hashWorkerKind(): 'web' | 'node' {
   return (g.Deno !== undefined || g.Bun !== undefined) && typeof g.Worker === 'function' ? 'web' : 'node';
 }
 
-/** Start one hashing worker: a Web Worker on Deno and Bun, node:worker_threads on Node. */
-export function spawnHashWorker(): HashWorker {
+/**
+ * Start one hashing worker: a Web Worker on Deno and Bun, node:worker_threads on Node. `entries`
+ * replaces the entry files (tests start workers that fail).
+ */
+export function spawnHashWorker(entries?: { web: URL; node: URL }): HashWorker {
   if (hashWorkerKind() === 'web') {
     const WebWorker = (globalThis as unknown as { Worker: WebWorkerConstructor }).Worker;
-    const worker = new WebWorker(webWorkerEntryUrl(), { type: 'module' });
+    const worker = new WebWorker(entries?.web ?? webWorkerEntryUrl(), { type: 'module' });
     return {
       kind: 'web',
       post: (job) => worker.postMessage(job),
@@ -76,14 +84,16 @@ export function spawnHashWorker(): HashWorker {
         worker.onerror = (event) => {
           // Handled here: unhandled, a worker's error would end the whole process on Deno.
           event.preventDefault();
-          onFailure(new Error(`hash worker failed: ${event.message}`));
+          // Bun appends a source excerpt on further lines.
+          onFailure(new Error(`hash worker failed: ${String(event.message).split('\n')[0]}`));
         };
         worker.onmessageerror = () => onFailure(new Error('hash worker: a reply could not be read'));
+        worker.addEventListener('close', () => onFailure(new Error('hash worker exited')));
       },
       terminate: async () => worker.terminate(),
     };
   }
-  const worker = spawnWorker(workerEntryUrl());
+  const worker = spawnWorker(entries?.node ?? workerEntryUrl());
   return {
     kind: 'node',
     post: (job) => worker.postMessage(job),
