@@ -29,11 +29,12 @@ if (!process.env.TORRENTKIT_IN_NETNS && existsSync(netns)) {
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const hasMktorrent = spawnSync('sh', ['-c', 'command -v mktorrent']).status === 0;
 const hasTime = existsSync('/usr/bin/time');
-// The same script under Bun (the repo's devDependency), which starts in a tenth of Node's time.
+// The CLI as users run it (dist/bin.js, bundled).
 const cli = join(here, '../../apps/create-torrent/dist/bin.js');
 // Node 24 (the current LTS) where tools/scripts/node24.mjs has installed it: it starts in a third of
 // Node 20's time.
 const node24 = node24Paths().bin;
+// The same script under Bun (the repo's devDependency), which starts in a tenth of Node's time.
 const bun = [join(here, '../../node_modules/bun/bin/bun.exe')].find((p) => existsSync(p));
 if (!hasTime) console.warn('no /usr/bin/time: peak RSS not measured');
 
@@ -100,11 +101,14 @@ try {
         contenders.push(['mktorrent', 'sh', ['-c', `rm -f ${out('mk.torrent')}; exec mktorrent -t 2 -l ${Math.log2(pl)} -a http://127.0.0.1:1/announce -o ${out('mk.torrent')} ${set.data.path}`]]);
       }
       const results = measureAll(contenders);
+      const hashOf = (file) => parseTorrent(new Uint8Array(readFileSync(out(file)))).infoHash;
+      // Every v1 contender of ours must have made the same torrent, or its time means nothing.
+      for (const file of ['cli.torrent', 'cli-24.torrent', 'ours-bun.torrent']) {
+        if (existsSync(out(file)) && hashOf(file) !== hashOf('ours.torrent')) throw new Error(`${set.label} ${kib}: ${file} has another info hash than the library's v1`);
+      }
       if (hasMktorrent) {
-        const same = parseTorrent(new Uint8Array(readFileSync(out('mk.torrent')))).infoHash === parseTorrent(new Uint8Array(readFileSync(out('ours.torrent')))).infoHash;
+        const same = hashOf('mk.torrent') === hashOf('ours.torrent');
         checks.push(`${set.label} ${kib}: our v1 info hash ${same ? '=' : '!='} mktorrent's`);
-        const cliSame = parseTorrent(new Uint8Array(readFileSync(out('cli.torrent')))).infoHash === parseTorrent(new Uint8Array(readFileSync(out('ours.torrent')))).infoHash;
-        if (!cliSame) checks.push(`${set.label} ${kib}: the CLI's info hash differs from the library's!`);
       }
       {
         // BEP 47 pads every file of a hybrid to a piece boundary, and the v1 pieces hash the pads too.

@@ -1,6 +1,6 @@
 // @noble/hashes behind the Digests interface: the fallback where the runtime has no node:crypto,
 // and a cross-check of the native digests in tests. Loaded by the web entry (index.web.ts) or on
-// request (loadNobleDigests), never on Node's path.
+// request (loadNobleDigests); never run on Node, Deno or Bun unless asked for.
 import { sha1 as nobleSha1 } from '@noble/hashes/legacy.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import type { Digests } from './digest-native.ts';
