@@ -44,7 +44,7 @@ describe.skipIf(!node)('hash workers from dist/', () => {
     const sources = [{ path: join(t.dir, 'x'), length: 100_000 }, { path: join(t.dir, 'y'), length: 33_333 }];
     const script = `
       import { hashFiles } from ${JSON.stringify(join(dist, 'index.js'))};
-      import { hashWorkerKind, webWorkerEntryUrl, workerEntryUrl } from ${JSON.stringify(join(dist, 'worker-spawn-node.js'))};
+      import { hashWorkerKind, webWorkerEntryUrl, workerEntryUrl } from ${JSON.stringify(join(dist, 'worker-spawn.js'))};
       const r = await hashFiles(${JSON.stringify(sources)}, { pieceLength: 16384, mode: 'hybrid', threads: 2, chunkSize: 32768 });
       const hex = (b) => Buffer.from(b).toString('hex');
       const entry = (hashWorkerKind() === 'web' ? webWorkerEntryUrl() : workerEntryUrl()).pathname;

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { hashFiles } from './hash-files.ts';
 import { WorkerPool } from './worker-pool.ts';
 import type { JobMessage } from './worker-protocol.ts';
-import { hashWorkerKind, spawnHashWorker, type HashWorker } from './worker-spawn-node.ts';
+import { hashWorkerKind, spawnHashWorker, type HashWorker } from './worker-spawn.ts';
 import { hex, makeTree } from './test-files.ts';
 
 const g = globalThis as { Deno?: unknown; Bun?: unknown };

@@ -4,7 +4,7 @@
 // A worker that crashes or exits fails its pending jobs and takes no more; when none is left, jobs
 // fail at once with its error. No job is ever left waiting on a worker that cannot answer.
 import type { JobMessage, ResultMessage } from './worker-protocol.ts';
-import { spawnHashWorker, type HashWorker } from './worker-spawn-node.ts';
+import { spawnHashWorker, type HashWorker } from './worker-spawn.ts';
 
 type Done = (result: ResultMessage | Error) => void;
 
