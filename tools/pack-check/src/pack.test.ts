@@ -6,6 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -24,7 +26,7 @@ describe('pnpm pack', () => {
     expect(publishable.map((p) => p.pkg.name)).toContain('@torrentkit/bencode');
   });
 
-  it('every tarball installs into a plain Node project and imports there', () => {
+  it('every tarball installs into a plain Node project and imports there', async () => {
     const project = join(work, 'app');
     const modules = join(project, 'node_modules');
     mkdirSync(join(modules, '@torrentkit'), { recursive: true });
@@ -68,5 +70,27 @@ describe('pnpm pack', () => {
       "import { encode, decode } from '@torrentkit/bencode'; console.log(JSON.stringify(decode(encode({ a: [1, 2n ** 64n] }), {}), (k, v) => typeof v === 'bigint' ? v.toString() : v));"],
     { cwd: project, encoding: 'utf8' });
     expect(roundTrip.trim()).toBe('{"a":[1,"18446744073709551616"]}');
+    // A browser or edge-worker bundle of the packed metainfo (its `browser`/`worker` entry, kept by
+    // `sideEffects`) parses with @noble/hashes where there is no node:crypto.
+    const bundle = join(project, 'web-bundle.mjs');
+    await build({
+      stdin: { contents: "export { parseTorrent, defaultDigests } from '@torrentkit/metainfo';", resolveDir: project },
+      bundle: true, platform: 'browser', format: 'esm', conditions: ['workerd', 'worker', 'browser'],
+      external: ['node:*'], outfile: bundle, logLevel: 'silent',
+    });
+    const torrent = join(root, '../shared/fixtures/transmission/bittorrent-v2-hybrid-test.torrent');
+    const web = execFileSync('node', ['--input-type=module', '-e', `
+      import { readFileSync } from 'node:fs';
+      const bytes = new Uint8Array(readFileSync(${JSON.stringify(torrent)}));
+      delete process.getBuiltinModule; // as on a runtime without node:crypto
+      const { parseTorrent, defaultDigests } = await import(${JSON.stringify(pathToFileURL(bundle).href)});
+      const t = parseTorrent(bytes);
+      console.log(defaultDigests().kind, t.infoHash, t.infoHashV2);`], { cwd: project, encoding: 'utf8' });
+    const viaNode = execFileSync('node', ['--input-type=module', '-e', `
+      import { parseTorrent } from '@torrentkit/metainfo';
+      import { readFileSync } from 'node:fs';
+      const t = parseTorrent(new Uint8Array(readFileSync(${JSON.stringify(torrent)})));
+      console.log('native', t.infoHash, t.infoHashV2);`], { cwd: project, encoding: 'utf8' });
+    expect(web.trim()).toBe(viaNode.trim().replace(/^native/, 'noble'));
   });
 });
