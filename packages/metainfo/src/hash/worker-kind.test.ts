@@ -61,8 +61,7 @@ describe('a worker that dies', () => {
     let fail: ((err: Error) => void) | undefined;
     const posted: number[] = [];
     const fake = (dies: boolean): HashWorker => ({
-      kind: 'node',
-      post: (job) => { posted.push(job.id); },
+        post: (job) => { posted.push(job.id); },
       listen: (_onResult, onFailure) => { if (dies) fail = onFailure; },
       terminate: async () => {},
     });

@@ -41,8 +41,6 @@ export function webWorkerEntryUrl(): URL {
 
 /** A started hashing worker, whichever kind. */
 export interface HashWorker {
-  /** `'web'`: a Web Worker (Deno, Bun); `'node'`: node:worker_threads (Node). */
-  readonly kind: 'web' | 'node';
   post(job: JobMessage): void;
   /**
    * Call once: `onResult` gets each reply; `onFailure` the worker's crash or exit, after which it
@@ -77,7 +75,6 @@ export function spawnHashWorker(entries?: { web: URL; node: URL }): HashWorker {
     const WebWorker = (globalThis as unknown as { Worker: WebWorkerConstructor }).Worker;
     const worker = new WebWorker(entries?.web ?? webWorkerEntryUrl(), { type: 'module' });
     return {
-      kind: 'web',
       post: (job) => worker.postMessage(job),
       listen(onResult, onFailure) {
         worker.onmessage = (event) => onResult(event.data);
@@ -95,7 +92,6 @@ export function spawnHashWorker(entries?: { web: URL; node: URL }): HashWorker {
   }
   const worker = spawnWorker(entries?.node ?? workerEntryUrl());
   return {
-    kind: 'node',
     post: (job) => worker.postMessage(job),
     listen(onResult, onFailure) {
       worker.on('message', onResult);
