@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { Bitfield } from './bitfield.ts';
 import { createLayout } from './layout.ts';
 import { MemoryStore } from './memory-store.ts';
-import { createResumeRecord, resume } from './resume.ts';
-import { decodeResumeRecord, encodeResumeRecord } from './resume-codec.ts';
 import { Storage } from './storage.ts';
 import { verify } from './verify.ts';
 
@@ -59,46 +57,5 @@ describe('verify', () => {
   it('rejects a hash list of the wrong size', async () => {
     const s = new Storage(layout, new MemoryStore(layout));
     await expect(verify(s, new Uint8Array(20))).rejects.toMatchObject({ code: 'STORAGE_INVALID_LAYOUT' });
-  });
-});
-
-describe('resume', () => {
-  it('skips the recheck when nothing changed and rechecks only changed files', async () => {
-    const { files, pieces } = await fixture();
-    const store = new MemoryStore(layout, { files });
-    const s = new Storage(layout, store);
-    const first = await resume(s, pieces, undefined);
-    expect(first.fullRecheck).toBe(true);
-    expect(first.bitfield.complete).toBe(true);
-    const record = await createResumeRecord(s, first.bitfield);
-
-    // through bytes and back, as a client would persist it
-    const again = await resume(s, pieces, decodeResumeRecord(encodeResumeRecord(record)));
-    expect(again).toMatchObject({ fullRecheck: false, rechecked: 0, changedFiles: [] });
-    expect(again.bitfield.complete).toBe(true);
-
-    // Change file c (piece 3): only that piece is hashed again and found bad.
-    await new Promise((r) => setTimeout(r, 5));
-    await store.write(3, 0, Uint8Array.of(99));
-    const changed = await resume(s, pieces, record);
-    expect(changed).toMatchObject({ fullRecheck: false, rechecked: 1, changedFiles: [3] });
-    expect([0, 1, 2, 3].map((p) => changed.bitfield.has(p))).toEqual([true, true, true, false]);
-  });
-
-  it('rejects resume bytes that are not a record', () => {
-    for (const junk of [Uint8Array.of(1, 2, 3), new TextEncoder().encode('d6:format3:xyze'), new TextEncoder().encode('le')]) {
-      expect(() => decodeResumeRecord(junk)).toThrowError(expect.objectContaining({ code: 'STORAGE_INVALID_LAYOUT' }));
-    }
-  });
-
-  it('forces a full recheck when the record does not fit', async () => {
-    const { files, pieces } = await fixture();
-    const s = new Storage(layout, new MemoryStore(layout, { files }));
-    const record = await createResumeRecord(s, new Bitfield(layout.pieceCount));
-    const res = await resume(s, pieces, { ...record, pieceLength: 64 });
-    expect(res.fullRecheck).toBe(true);
-    expect(res.bitfield.complete).toBe(true);
-    const spare = await resume(s, pieces, { ...record, bitfield: Uint8Array.of(0xff) });
-    expect(spare.fullRecheck).toBe(true);
   });
 });
