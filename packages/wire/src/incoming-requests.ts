@@ -46,14 +46,14 @@ export class IncomingRequests {
   }
 
   /**
-   * Checks a request against the torrent's shape, the pieces we have (`pieces`, when known) and our
-   * choke (`choking`), and queues it if it passes.
+   * Checks a request against the torrent's shape, the pieces we have (`pieces`; undefined, before a
+   * magnet link's metadata, means none) and our choke (`choking`), and queues it if it passes.
    */
   admit(index: number, begin: number, length: number, shape: TorrentShape | undefined, pieces: Bitfield | undefined, choking: boolean): Admission {
     if (!validBlock(shape, index, begin, length, this.#maxLength)) {
       return { outcome: 'refused', violation: `invalid request (${index}, ${begin}, ${length})` };
     }
-    if (pieces && !pieces.has(index)) {
+    if (!pieces?.has(index)) {
       return { outcome: 'refused', violation: `request for piece ${index}, which we do not have` };
     }
     // Not a violation: requests sent just before our choke arrived are normal.

@@ -29,7 +29,7 @@ describe('RequestPipeline', () => {
     expect([p.outstanding, p.queued]).toEqual([3, 2]);
     expect(p.send(3, 0)).toBeUndefined(); // no free slot
     expect(p.find(1, 0)).toMatchObject({ index: 1, begin: 0, length: BLOCK });
-    expect(p.answer(1, 0)).toMatchObject({ index: 1, begin: 0, length: BLOCK });
+    expect(p.answer(1, 0, BLOCK)).toMatchObject({ index: 1, begin: 0, length: BLOCK });
     expect(p.find(1, 0)).toBeUndefined();
     expect(requests(p.send(3, 0)).map((r) => r.index)).toEqual([3]);
   });
@@ -53,10 +53,27 @@ describe('RequestPipeline', () => {
     expect(p.reject(0, 0, 100)).toBeUndefined(); // wrong length: not this request
     expect(p.reject(0, 0, BLOCK)).toMatchObject({ begin: 0 });
     expect(p.withdraw(0, BLOCK, BLOCK)).toMatchObject({ begin: BLOCK });
-    expect(p.answer(0, BLOCK)).toBe('late');
-    expect(p.answer(0, BLOCK)).toBeUndefined();
-    expect(p.answer(5, 0)).toBeUndefined();
+    expect(p.answer(0, BLOCK, BLOCK)).toEqual({ late: true, length: BLOCK });
+    expect(p.answer(0, BLOCK, BLOCK)).toBeUndefined();
+    expect(p.answer(5, 0, BLOCK)).toBeUndefined();
     expect(p.outstanding).toBe(1);
+  });
+
+  it('remembers a given-up request\'s length: a late answer reports it, a re-request of the block is told apart', () => {
+    const p = new RequestPipeline();
+    p.enqueue(0, 0, BLOCK);
+    p.send(10, 0);
+    p.withdraw(0, 0, BLOCK);
+    expect(p.reject(0, 0, 100)).toBeUndefined(); // not the length we asked for: still late
+    p.enqueue(0, 0, 100); // the same block asked for again, shorter
+    p.send(10, 1);
+    expect(p.reject(0, 0, BLOCK)).toBe('late'); // the cancelled one's reject
+    p.withdraw(0, 0, 100);
+    p.enqueue(0, 0, BLOCK);
+    p.send(10, 2);
+    expect(p.answer(0, 0, 100)).toEqual({ late: true, length: 100 }); // the cancelled one's block
+    expect(p.answer(0, 0, 7)).toMatchObject({ length: BLOCK, sentAt: 2 }); // wrong length: the caller fails it
+    expect(p.answer(0, 0, BLOCK)).toBeUndefined();
   });
 
   it('withdraws a queued request by its full address without a cancel', () => {
@@ -66,7 +83,7 @@ describe('RequestPipeline', () => {
     expect(p.queued).toBe(1); // a different length is another request
     expect(p.withdraw(0, 0, BLOCK)).toBeUndefined();
     expect(p.queued).toBe(0);
-    expect(p.answer(0, 0)).toBeUndefined(); // never sent, so not late either
+    expect(p.answer(0, 0, BLOCK)).toBeUndefined(); // never sent, so not late either
   });
 
   it('expires requests oldest first, one at a time, and remembers them as late', () => {
@@ -93,7 +110,7 @@ describe('RequestPipeline', () => {
     p.send(2, 0);
     expect([p.dropOldest()?.index, p.dropOldest()?.index, p.dropOldest()]).toEqual([0, 1, undefined]);
     expect([p.outstanding, p.queued]).toEqual([0, 2]);
-    expect(p.answer(0, 0)).toBeUndefined(); // a choke leaves nothing to answer late
+    expect(p.answer(0, 0, BLOCK)).toBeUndefined(); // a choke leaves nothing to answer late
   });
 
   it('keeps its counts consistent under any sequence of operations, and stays within the limit', () => {
@@ -120,8 +137,8 @@ describe('RequestPipeline', () => {
             if (sent.length) expect(p.outstanding).toBeLessThanOrEqual(o.limit);
             expect(p.outstanding).toBe(before + sent.length);
           } else if (o.k === 'answer' || o.k === 'reject') {
-            const r = o.k === 'answer' ? p.answer(o.i, 0) : p.reject(o.i, 0, BLOCK);
-            if (r !== undefined && r !== 'late') settled++;
+            const r = o.k === 'answer' ? p.answer(o.i, 0, BLOCK) : p.reject(o.i, 0, BLOCK);
+            if (r !== undefined && r !== 'late' && !('late' in r)) settled++;
           } else if (o.k === 'withdraw') {
             const queued = p.queued;
             if (p.withdraw(o.i, 0, BLOCK) !== undefined || p.queued < queued) settled++;

@@ -1,7 +1,7 @@
 // Our requests to one peer: queued until a pipeline slot is free (and the peer lets us ask), then
 // outstanding until a block, a reject, a choke, a timeout or a cancel settles them. Requests we gave
-// up on are remembered for a while, because the peer may still answer them: a late block is
-// welcome, and a late reject is no violation. The session decides *when* to send and what to
+// up on are remembered for a while, with their length, because the peer may still answer them: a
+// late block of the length we asked for is welcome, and a late reject for it is no violation. The session decides *when* to send and what to
 // report; this keeps the bookkeeping and writes the request messages.
 import { blockKey } from './block-key.ts';
 import { REQUEST_LENGTH, writeBlockMessage } from './encode.ts';
@@ -10,6 +10,13 @@ import { MessageId, type BlockRef } from './messages.ts';
 /** @internal A request on the wire, and when it was sent (for its timeout). */
 export interface SentRequest extends BlockRef {
   sentAt: number;
+}
+
+/** @internal A request we gave up on (cancelled or timed out) that a block or reject still answered. */
+export interface LateAnswer {
+  readonly late: true;
+  /** The length we asked for: a late block of any other length is not the answer. */
+  readonly length: number;
 }
 
 // How many given-up requests are remembered. A peer answering later than this many newer give-ups
@@ -28,7 +35,8 @@ export class RequestPipeline {
   readonly #queuedKeys = new Set<number | string>();
   // Insertion order is send order, which lets timeouts stop at the first request still in time.
   readonly #outstanding = new Map<number | string, SentRequest>();
-  readonly #late = new Map<number | string, true>();
+  // Given-up requests' lengths, oldest first.
+  readonly #late = new Map<number | string, number>();
 
   /** Requests waiting to be sent. */
   get queued(): number {
@@ -58,7 +66,7 @@ export class RequestPipeline {
     const r = this.#outstanding.get(key);
     if (r) {
       this.#outstanding.delete(key);
-      this.#remember(key);
+      this.#remember(key, r.length);
       return r;
     }
     if (!this.#queuedKeys.has(key)) return undefined; // most cancels are for blocks already answered
@@ -117,22 +125,28 @@ export class RequestPipeline {
   }
 
   /**
-   * Settles the request a block at (`index`, `begin`) answers: the request (removed), 'late' for one
-   * we gave up on (forgotten now), or undefined if it was never requested.
+   * Settles the request a block of `length` bytes at (`index`, `begin`) answers: the outstanding
+   * request (removed), or a {@link LateAnswer} for one we gave up on (forgotten now), or undefined if
+   * none was made. A request of that very length is preferred (the same block may have been asked
+   * for again with another length after a cancel); failing that, whichever there is, and the
+   * caller finds the length wrong.
    */
-  answer(index: number, begin: number): SentRequest | 'late' | undefined {
+  answer(index: number, begin: number, length: number): SentRequest | LateAnswer | undefined {
     const key = blockKey(index, begin);
     const r = this.#outstanding.get(key);
-    if (r) {
+    const late = this.#late.get(key);
+    if (r && (r.length === length || late !== length)) {
       this.#outstanding.delete(key);
       return r;
     }
-    return this.#late.delete(key) ? 'late' : undefined;
+    if (late === undefined) return undefined;
+    this.#late.delete(key);
+    return { late: true, length: late };
   }
 
   /**
-   * Settles a BEP 6 reject: the outstanding request it refers to (removed; the length must match),
-   * 'late' for one we gave up on, or undefined if no such request was sent.
+   * Settles a BEP 6 reject: the outstanding request it refers to (removed), 'late' for one we gave
+   * up on (forgotten now), or undefined if no request of that length was made.
    */
   reject(index: number, begin: number, length: number): SentRequest | 'late' | undefined {
     const key = blockKey(index, begin);
@@ -141,7 +155,9 @@ export class RequestPipeline {
       this.#outstanding.delete(key);
       return r;
     }
-    return this.#late.delete(key) ? 'late' : undefined;
+    if (this.#late.get(key) !== length) return undefined;
+    this.#late.delete(key);
+    return 'late';
   }
 
   /**
@@ -152,7 +168,7 @@ export class RequestPipeline {
     for (const [key, r] of this.#outstanding) {
       if (now - r.sentAt < timeout) return undefined;
       this.#outstanding.delete(key);
-      this.#remember(key);
+      this.#remember(key, r.length);
       return r;
     }
     return undefined;
@@ -195,8 +211,9 @@ export class RequestPipeline {
     return true;
   }
 
-  #remember(key: number | string): void {
-    this.#late.set(key, true);
+  #remember(key: number | string, length: number): void {
+    this.#late.delete(key); // re-inserted as the newest
+    this.#late.set(key, length);
     if (this.#late.size > LATE_LIMIT) this.#late.delete(this.#late.keys().next().value!);
   }
 }

@@ -2,6 +2,7 @@
 // (session-receive.ts) and the clock (session-timers.ts): everything about the connection that is
 // not public API, plus the primitives that write to the peer and report to the owner. Not exported
 // from the package; PeerSession keeps its SessionCore in a private field.
+import { allowedFastAddress } from './allowed-fast.ts';
 import { REQUEST_LENGTH, writeBlockMessage } from './encode.ts';
 import type { ExtendedHandshake } from './extension-handshake.ts';
 import { IncomingRequests } from './incoming-requests.ts';
@@ -24,8 +25,8 @@ export class SessionCore {
   readonly features: Features;
   /** Extra fields for our extension handshake. */
   readonly extra: Omit<ExtendedHandshake, 'm' | 'reqq' | 'raw'>;
-  /** The BEP 6 allowed-fast set to grant once fast is negotiated. */
-  readonly allowedFastGrant: PeerSessionOptions['allowedFast'];
+  /** The BEP 6 allowed-fast set to grant once fast is negotiated: the peer's address bytes, and how many. */
+  readonly allowedFastGrant: { readonly ip: Uint8Array; readonly count: number } | undefined;
   readonly clock: SessionClock;
   /** Our requests to the peer. */
   readonly requests = new RequestPipeline();
@@ -51,7 +52,9 @@ export class SessionCore {
     this.limits = sessionLimits(options);
     this.features = options.features ?? { extended: true, fast: true };
     this.extra = options.extendedHandshake ?? {};
-    this.allowedFastGrant = options.allowedFast;
+    // Checked now, so a bad address is the caller's error here rather than a closed session later.
+    const grant = options.allowedFast;
+    this.allowedFastGrant = grant && { ip: allowedFastAddress(grant.ip), count: grant.count ?? 10 };
     this.torrent = options.torrent;
     this.clock = new SessionClock(options.now);
     this.incoming = new IncomingRequests(this.limits.reqq, this.limits.maxRequestLength);

@@ -20,16 +20,23 @@ export interface PeerSessionOptions {
   features?: Features;
   /** Piece geometry; leave out for a magnet link and call `setTorrent` once metadata is known. */
   torrent?: TorrentShape;
-  /** The pieces we have (read, and updated by `have`). Default: none. */
+  /**
+   * The pieces we have (read, and updated by `have`). Default: none — an empty set of the torrent's
+   * size (made once the shape is known) that `have` fills. Requests for pieces not in it are refused
+   * (a `WIRE_BAD_REQUEST` violation, and a reject with fast), and so is every request on a magnet
+   * link before `setTorrent`.
+   */
   pieces?: Bitfield;
   /** Extensions we speak (ids assigned in order), or a ready registry. Default: ut_metadata, ut_pex. */
   extensions?: ExtensionRegistry | readonly string[];
   /** Extra fields for our extension handshake (`v`, `p`, `metadata_size`, `yourip`, ...). */
   extendedHandshake?: Omit<ExtendedHandshake, 'm' | 'reqq' | 'raw'>;
   /**
-   * BEP 6: once fast is negotiated, grant the peer the allowed-fast set computed from its IP (`ip`,
-   * dotted IPv4 or 4/16 bytes) — `count` pieces (default 10), of which those we have are announced.
-   * Needs `torrent`. Off by default.
+   * BEP 6: once fast is negotiated, grant the peer the allowed-fast set computed from its IP — `count`
+   * pieces (default 10), of which those we have are announced. `ip` is the peer's address as
+   * `socket.remoteAddress` gives it (IPv4, IPv6, or IPv4-mapped `::ffff:a.b.c.d`, which counts as the
+   * IPv4 address) or its 4 / 16 bytes; see `allowedFastSet`. An address that does not parse
+   * throws `WIRE_INVALID_ARGUMENT` from the constructor. Needs `torrent`. Off by default.
    */
   allowedFast?: { ip: string | Uint8Array; count?: number };
   /** Most requests we keep in flight to this peer; the peer's `reqq` lowers it further. Default 250. */

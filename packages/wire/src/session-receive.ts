@@ -41,8 +41,8 @@ export function receiveHandshake(s: PeerSession, c: SessionCore, infoHash: Uint8
   }
   const grant = c.allowedFastGrant;
   if (s.fast && grant && c.torrent) {
-    for (const index of allowedFastSet(grant.ip, ours, c.torrent.pieceCount, grant.count ?? 10)) {
-      if (!s.pieces || s.pieces.has(index)) s.allowFast(index);
+    for (const index of allowedFastSet(grant.ip, ours, c.torrent.pieceCount, grant.count)) {
+      if (s.pieces?.has(index)) s.allowFast(index);
     }
   }
   c.emit({ type: 'handshake', peerId, reserved, features: theirs });
@@ -196,10 +196,12 @@ function receiveBlock(s: PeerSession, c: SessionCore, index: number, begin: numb
       if (s.closed) return;
     }
   }
-  const r = c.requests.answer(index, begin);
-  if (r === 'late') {
-    // A block we cancelled or gave up on may still arrive; it is harmless and maybe useful.
-    c.emit({ type: 'block', index, begin, block });
+  const r = c.requests.answer(index, begin, block.length);
+  if (r !== undefined && 'late' in r) {
+    // A block we cancelled or gave up on may still arrive and is welcome if it is what we asked for.
+    // Its length is all there is to check: request() checked that length against the piece.
+    if (block.length === r.length) c.emit({ type: 'block', index, begin, block });
+    else violation(s, c, 'WIRE_BAD_REQUEST', `late block of ${block.length} bytes for a request of ${r.length}`);
     return;
   }
   if (r === undefined) {

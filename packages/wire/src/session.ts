@@ -7,7 +7,7 @@
 // messages are handled in session-receive.ts, the clock in session-timers.ts; our requests live in
 // request-pipeline.ts, the peer's in incoming-requests.ts, piece sets in peer-pieces.ts, and the
 // hidden state they all share in session-core.ts.
-import type { Bitfield } from './bitfield.ts';
+import { Bitfield } from './bitfield.ts';
 import {
   encodeAllowedFast, encodeChoke, encodeExtended, encodeHave, encodeInterested, encodeNotInterested,
   encodePieceHeader, encodePort, encodeSuggest, encodeUnchoke,
@@ -60,11 +60,17 @@ export class PeerSession {
   violations = 0;
   /** Whether the session has ended. */
   closed = false;
-  /** Our piece set. */
-  readonly pieces: Bitfield | undefined;
+  /**
+   * Our piece set: the `pieces` option, or (without it) an empty set made once the torrent shape is
+   * known, which `have` fills. Undefined only on a magnet link before `setTorrent`.
+   */
+  get pieces(): Bitfield | undefined {
+    return this.#pieces;
+  }
   /** Extension names and ids for this connection. */
   readonly extensions: ExtensionRegistry;
 
+  #pieces: Bitfield | undefined;
   readonly #c: SessionCore;
   readonly #parser: WireParser;
   readonly #onMessage = (e: WireEvent): void => {
@@ -77,10 +83,11 @@ export class PeerSession {
     if (options.peerId.length !== 20) throw new WireError('WIRE_INVALID_ARGUMENT', 'peer id must be 20 bytes');
     handshakeInfoHash(options.infoHash); // validates the size
     const c = (this.#c = new SessionCore(options));
-    this.pieces = options.pieces;
-    if (this.pieces && c.torrent && this.pieces.length !== c.torrent.pieceCount) {
+    if (options.pieces && c.torrent && options.pieces.length !== c.torrent.pieceCount) {
       throw new WireError('WIRE_INVALID_ARGUMENT', 'pieces bitfield length differs from the torrent piece count');
     }
+    // "Default: none" means an empty set, not "unknown": a session must not serve what it never announced.
+    this.#pieces = options.pieces ?? (c.torrent && new Bitfield(c.torrent.pieceCount));
     const ext = options.extensions;
     this.extensions = ext instanceof ExtensionRegistry ? ext : new ExtensionRegistry(ext ?? DEFAULT_EXTENSIONS);
     this.#parser = new WireParser({ pieceCount: c.torrent?.pieceCount, maxBlockLength: c.limits.maxBlockLength });
@@ -158,6 +165,7 @@ export class PeerSession {
       throw new WireError('WIRE_INVALID_ARGUMENT', 'pieces bitfield length differs from the torrent piece count');
     }
     c.torrent = torrent;
+    this.#pieces ??= new Bitfield(torrent.pieceCount);
     this.#parser.setPieceCount(torrent.pieceCount);
     if (this.closed) return;
     try {

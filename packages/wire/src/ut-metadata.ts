@@ -65,7 +65,8 @@ export function decodeMetadataMessage(payload: Uint8Array, maxSize = MAX_METADAT
 
 /**
  * Collects ut_metadata pieces into the info dictionary and checks it against the info hash.
- * Memory is bounded by `totalSize`, which is checked against `maxSize` up front.
+ * Memory is bounded by `totalSize`, which is checked against `maxSize` up front. Once `verify`
+ * succeeds the assembler is done: the bytes it returned never change, and `add` refuses everything.
  */
 export class MetadataAssembler {
   readonly totalSize: number;
@@ -73,6 +74,8 @@ export class MetadataAssembler {
   readonly #buf: Uint8Array;
   readonly #have: Uint8Array;
   #missing: number;
+  // Set by a successful verify: from then on the buffer is the verified info dictionary.
+  #verified = false;
 
   constructor(totalSize: number, maxSize = MAX_METADATA_SIZE) {
     if (!Number.isSafeInteger(totalSize) || totalSize <= 0 || totalSize > maxSize) {
@@ -97,8 +100,12 @@ export class MetadataAssembler {
     return this.#missing === 0;
   }
 
-  /** Stores a data message's piece (copied). Returns false if it does not fit this metadata. */
+  /**
+   * Stores a data message's piece (copied). Returns false if it does not fit this metadata, or if
+   * the metadata was already verified (a late piece from another peer must not rewrite it).
+   */
   add(msg: { piece: number; totalSize: number; data: Uint8Array }): boolean {
+    if (this.#verified) return false;
     if (msg.totalSize !== this.totalSize || msg.piece >= this.pieceCount) return false;
     const start = msg.piece * METADATA_PIECE_SIZE;
     if (msg.data.length !== Math.min(METADATA_PIECE_SIZE, this.totalSize - start)) return false;
@@ -113,17 +120,28 @@ export class MetadataAssembler {
   /**
    * Once complete, returns the info dictionary bytes if they hash to `infoHash` (20-byte SHA-1 for
    * v1, 32-byte SHA-256 for v2, or the 20-byte truncation of it); otherwise undefined, and the pieces
-   * are forgotten so they can be fetched again (from another peer).
+   * are forgotten so they can be fetched again (from another peer). After a success the assembler
+   * keeps those bytes unchanged (`add` is refused) and later calls return them again, checked
+   * against `infoHash` once more. The result is the assembler's own buffer, not a copy: a caller
+   * that modifies it modifies what later calls return.
    */
   verify(infoHash: Uint8Array): Uint8Array | undefined {
     if (!this.complete) return undefined;
-    const ok =
-      equal(sha1(this.#buf), infoHash) ||
-      ((infoHash.length === 32 || infoHash.length === 20) && equal(sha256(this.#buf).subarray(0, infoHash.length), infoHash));
-    if (ok) return this.#buf;
+    if (this.#verified) return this.#matches(infoHash) ? this.#buf : undefined;
+    if (this.#matches(infoHash)) {
+      this.#verified = true;
+      return this.#buf;
+    }
     this.#have.fill(0);
     this.#missing = this.pieceCount;
     return undefined;
+  }
+
+  #matches(infoHash: Uint8Array): boolean {
+    return (
+      equal(sha1(this.#buf), infoHash) ||
+      ((infoHash.length === 32 || infoHash.length === 20) && equal(sha256(this.#buf).subarray(0, infoHash.length), infoHash))
+    );
   }
 }
 
