@@ -124,4 +124,45 @@ describe('FileStore', () => {
     expect(existsSync(join(dir, 'b.bin'))).toBe(false);
     await store.close();
   });
+
+  it('stores Windows device names on POSIX rules, renames them by default under the Windows rules', async () => {
+    const names = createLayout({
+      pieceLength: 4,
+      files: [
+        { path: ['linux', 'drivers', 'aux.c'], length: 4 },
+        { path: ['t', 'con'], length: 4 },
+        { path: ['t', 'nul.txt'], length: 4 },
+      ],
+    });
+    const posix = new FileStore(names, { root: join(dir, 'posix'), windows: false });
+    for (let i = 0; i < 3; i++) await posix.write(i, 0, Uint8Array.of(i, i, i, i));
+    await posix.close();
+    expect(readFileSync(join(dir, 'posix', 'linux', 'drivers', 'aux.c')).length).toBe(4);
+    expect(readdirSync(join(dir, 'posix', 't')).sort()).toEqual(['con', 'nul.txt']);
+    const win = new FileStore(names, { root: join(dir, 'win'), windows: true });
+    expect([0, 1, 2].map((i) => win.pathFor(i).slice(join(dir, 'win').length + 1).split(/[\\/]/).at(-1))).toEqual(['_aux.c', '_con', '_nul.txt']);
+    // a custom pathOf that keeps them is refused under the Windows rules
+    expect(() => new FileStore(names, { root: dir, windows: true, pathOf: (f) => f.path })).toThrowError(
+      expect.objectContaining({ code: 'STORAGE_UNSAFE_PATH' }),
+    );
+    for (const bad of [['ab:c'], ['a.'], ['a '], ['q?']]) {
+      const l = createLayout({ pieceLength: 4, files: [{ path: bad, length: 4 }] });
+      expect(() => new FileStore(l, { root: dir, windows: true, pathOf: (f) => f.path })).toThrowError(expect.objectContaining({ code: 'STORAGE_UNSAFE_PATH' }));
+      expect(() => new FileStore(l, { root: dir, windows: false, pathOf: (f) => f.path })).not.toThrow();
+    }
+  });
+
+  it('refuses a file where another file needs a directory, at any depth and in any order', () => {
+    for (const paths of [
+      [['t', 'a'], ['t', 'a', 'b', 'c']],
+      [['t', 'a', 'b', 'c'], ['t', 'a']],
+      [['t', 'a', 'b', 'c', 'd'], ['t', 'a', 'b']],
+    ]) {
+      const l = createLayout({ pieceLength: 4, files: paths.map((path) => ({ path, length: 4 })) });
+      expect(() => new FileStore(l, { root: join(dir, 'r') })).toThrowError(
+        expect.objectContaining({ code: 'STORAGE_UNSAFE_PATH', message: '"t/a" is both a file and a directory'.replace('t/a', paths.reduce((x, y) => (x.length < y.length ? x : y)).join('/')) }),
+      );
+    }
+    expect(existsSync(join(dir, 'r'))).toBe(false);
+  });
 });

@@ -1,19 +1,20 @@
 // File store: the layout's files under a download root, through node:fs (which Node, Deno and Bun all
 // provide). This is the only module of the package that touches the file system.
 //
-// Path safety: every path is built from checked components (see safe-path.ts) under the real path of
-// the root. Each directory on the way is lstat'ed: a symlink is followed only when its real target is
-// still inside the root, otherwise the operation fails with STORAGE_SYMLINK_ESCAPE. Files are opened
-// with O_NOFOLLOW so a symlink swapped in for the file itself is not followed either.
-import { constants, promises as fsp, type Stats } from 'node:fs';
+// Path safety: every path is built from components checked at construction (see safe-path.ts) under
+// the real path of the root, and every open walks and checks the whole path again (see confine.ts):
+// a symlink that leads outside the root fails with STORAGE_SYMLINK_ESCAPE, whenever it appeared.
+import { constants, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { platform } from 'node:process';
 import { sanitizePath } from '@torrentkit/metainfo';
 import type { FileStat, Store } from './backend.ts';
+import { io, lstatOrUndefined, openBelow, resolveBelow } from './confine.ts';
 import { StorageError } from './errors.ts';
 import { HandleCache } from './handle-cache.ts';
 import type { Layout, LayoutFile } from './layout.ts';
-import { assertSafeComponents, isInside } from './safe-path.ts';
+import { assertSafeLayoutPaths } from './safe-path.ts';
 
 /** Options for {@link FileStore}. */
 export interface FileStoreOptions {
@@ -21,102 +22,108 @@ export interface FileStoreOptions {
   root: string;
   /** Open files read-only and never create anything (seeding existing data). Default false. */
   readOnly?: boolean;
-  /** Most file handles kept open at once (LRU). Default 64. */
+  /**
+   * Most file handles open at once (LRU; handles still being synced and closed count too). When all
+   * are busy, an operation waits for one to become free. Default 64.
+   */
   maxOpenFiles?: number;
   /**
    * Path components of a file below the root. Default: the layout path run through
    * @torrentkit/metainfo's `sanitizePath` (so `..`, absolute paths, `\\` and empty names never
-   * reach the file system). Whatever is returned is checked again and refused if unsafe, and two
-   * files that end up on the same path are refused too.
+   * reach the file system; with `windows`, device names such as `con` get a `_` prefix). Whatever is
+   * returned is checked again and refused if unsafe, and two files that end up on the same path, or a
+   * file where another one needs a directory, are refused too.
    */
   pathOf?: (file: LayoutFile) => readonly string[];
+  /**
+   * Apply the Windows path rules too (device names, `<>:"|?*`, trailing dots and spaces): needed when
+   * the root is on Windows or a FAT/NTFS volume. Default: true when running on Windows.
+   */
+  windows?: boolean;
 }
 
-const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+// Thrown by the open of a file that does not exist when the caller did not ask to create it.
+class MissingFile extends Error {}
 
 /** Positional I/O on real files below a root directory, with a bounded cache of open handles. */
 export class FileStore implements Store {
   readonly root: string;
   readonly #layout: Layout;
   readonly #readOnly: boolean;
-  readonly #pathOf: (file: LayoutFile) => readonly string[];
+  readonly #components: (readonly string[] | undefined)[];
   readonly #handles: HandleCache<FileHandle>;
-  readonly #paths = new Map<number, string>();
+  // Files written since their last datasync; marked after the write so a flush that clears the mark
+  // always syncs that write.
   readonly #dirty = new Set<number>();
-  #realRoot: Promise<string> | undefined;
+  #realRoot: string | undefined;
   #closed = false;
 
   constructor(layout: Layout, options: FileStoreOptions) {
     this.#layout = layout;
     this.root = resolve(options.root);
     this.#readOnly = options.readOnly === true;
-    this.#pathOf = options.pathOf ?? ((f) => sanitizePath(f.path));
+    const windows = options.windows ?? platform === 'win32';
+    const pathOf = options.pathOf ?? ((f) => sanitizePath(f.path, { windows }));
+    // Paths are fixed and validated up front so a hostile torrent fails before any byte is written.
+    this.#components = layout.files.map((f) => (f.pad ? undefined : [...pathOf(f)]));
+    assertSafeLayoutPaths(this.#components, { windows });
     this.#handles = new HandleCache<FileHandle>(
       options.maxOpenFiles ?? 64,
-      (i) => this.#open(i),
-      // A file written since the last flush is synced before its handle goes, so flush() (which
-      // syncs the open ones) still makes every write durable.
+      (i) => this.#open(i, false),
+      // A file written since the last flush is synced before its handle goes; flush() waits for these
+      // closes, so it still makes every write durable.
       async (h, i) => {
         try {
-          if (this.#dirty.delete(i)) await h.datasync();
+          if (this.#dirty.delete(i)) await io(() => h.datasync());
         } finally {
-          await h.close();
+          await io(() => h.close());
         }
       },
     );
-    // Validate every path up front so a hostile torrent fails before any byte is written. Two files
-    // on one path (e.g. "a/../b" and "b" after sanitising) would alias each other's data.
-    const seen = new Set<string>();
-    for (const f of layout.files) {
-      if (f.pad) continue;
-      const components = this.#pathOf(f);
-      assertSafeComponents(components);
-      const key = components.join('/');
-      const prefix = components.slice(0, -1).join('/');
-      if (seen.has(key)) throw new StorageError('STORAGE_UNSAFE_PATH', `two files map to ${JSON.stringify(key)}`);
-      seen.add(key);
-      if (prefix) seen.add(`${prefix}/`);
-    }
-    for (const f of layout.files) {
-      if (!f.pad && seen.has(`${this.#pathOf(f).join('/')}/`)) {
-        throw new StorageError('STORAGE_UNSAFE_PATH', `${JSON.stringify(this.#pathOf(f).join('/'))} is both a file and a directory`);
-      }
-    }
   }
 
   /**
    * The checked real path of file `file` when it exists (symlinks inside the root resolved, escapes
-   * refused), else the path it would be created at. For readers outside this store (hash workers).
+   * refused), else the path it would be created at. Checked anew on every call. For readers outside
+   * this store (hash workers), which open it by name later: see the README for the window that leaves.
    */
   async realPath(file: number): Promise<string> {
     this.#check();
-    return (await this.#resolve(file, false)) ?? this.pathFor(file);
+    const components = this.#pathOf(file);
+    const root = await this.#root(false);
+    return (root !== undefined ? await resolveBelow(root, components, false) : undefined) ?? this.pathFor(file);
   }
 
-  /** Number of file handles currently open. */
+  /** Number of file handles currently open (or being opened or closed); at most `maxOpenFiles`. */
   get openFiles(): number {
     return this.#handles.size;
   }
 
   /** Absolute path of file `file` below the root (not resolved through symlinks). */
   pathFor(file: number): string {
-    return join(this.root, ...this.#pathOf(this.#file(file)));
+    return join(this.root, ...this.#pathOf(file));
   }
 
   async read(file: number, position: number, target: Uint8Array): Promise<number> {
     this.#check();
-    const path = this.#paths.get(file) ?? (await this.#resolve(file, false));
+    this.#pathOf(file);
     let have = 0;
-    if (path !== undefined) {
-      have = await this.#handles.use(file, async (h) => {
-        let n = 0;
-        while (n < target.length) {
-          const { bytesRead } = await h.read(target, n, target.length - n, position + n);
-          if (bytesRead === 0) break;
-          n += bytesRead;
-        }
-        return n;
-      });
+    try {
+      have = await this.#handles.use(
+        file,
+        async (h) => {
+          let n = 0;
+          while (n < target.length) {
+            const { bytesRead } = await io(() => h.read(target, n, target.length - n, position + n));
+            if (bytesRead === 0) break;
+            n += bytesRead;
+          }
+          return n;
+        },
+        (i) => this.#open(i, false),
+      );
+    } catch (e) {
+      if (!(e instanceof MissingFile)) throw e;
     }
     if (have < target.length) target.fill(0, have);
     return have;
@@ -129,23 +136,28 @@ export class FileStore implements Store {
     if (position < 0 || position + data.length > f.length) {
       throw new StorageError('STORAGE_BLOCK_OUT_OF_RANGE', `write ${position}+${data.length} outside file ${file} of ${f.length} bytes`);
     }
-    // The checked path is cached after the first write; skip the async lookup on the hot path.
-    if (!this.#paths.has(file)) await this.#resolve(file, true);
-    this.#dirty.add(file);
-    await this.#handles.use(file, async (h) => {
-      let n = 0;
-      while (n < data.length) {
-        const { bytesWritten } = await h.write(data, n, data.length - n, position + n);
-        n += bytesWritten;
+    await this.#useCreating(file, async (h) => {
+      try {
+        let n = 0;
+        while (n < data.length) {
+          const { bytesWritten } = await io(() => h.write(data, n, data.length - n, position + n));
+          n += bytesWritten;
+        }
+      } finally {
+        this.#dirty.add(file);
       }
     });
   }
 
   async stat(file: number): Promise<FileStat | undefined> {
     this.#check();
-    const path = await this.#resolve(file, false);
-    if (path === undefined) return undefined;
-    const s = await io(() => fsp.stat(path));
+    const components = this.#pathOf(file);
+    const root = await this.#root(false);
+    const path = root === undefined ? undefined : await resolveBelow(root, components, false);
+    const s = path === undefined ? undefined : await lstatOrUndefined(path);
+    if (s === undefined) return undefined;
+    // resolveBelow returned a real path; anything but a file there now was swapped in since.
+    if (!s.isFile()) throw new StorageError('STORAGE_SYMLINK_ESCAPE', `${path} changed while being checked`);
     return { size: s.size, mtimeMs: s.mtimeMs };
   }
 
@@ -154,21 +166,25 @@ export class FileStore implements Store {
     this.#check();
     if (this.#readOnly) throw new StorageError('STORAGE_READ_ONLY', 'store is read-only');
     const f = this.#file(file);
-    await this.#resolve(file, true);
-    await this.#handles.use(file, async (h) => {
-      const s = await h.stat();
-      if (s.size < f.length) await h.truncate(f.length);
+    await this.#useCreating(file, async (h) => {
+      const s = await io(() => h.stat());
+      if (s.size < f.length) {
+        await io(() => h.truncate(f.length));
+        this.#dirty.add(file);
+      }
     });
   }
 
-  /** fsyncs every file written since the last flush that is still open. */
+  /**
+   * fsyncs every file written since the last flush: the open ones, and waits for the sync and close
+   * of those whose handles were evicted meanwhile (a failure of those is thrown here).
+   */
   async flush(): Promise<void> {
     this.#check();
-    const dirty = new Set(this.#dirty);
-    this.#dirty.clear();
     await this.#handles.forEach(async (h, k) => {
-      if (dirty.has(k)) await h.datasync();
+      if (this.#dirty.delete(k)) await io(() => h.datasync());
     });
+    await this.#handles.drain();
   }
 
   async close(): Promise<void> {
@@ -177,7 +193,7 @@ export class FileStore implements Store {
       await this.flush();
     } finally {
       this.#closed = true;
-      await this.#handles.clear();
+      await this.#handles.clear(new StorageError('STORAGE_CLOSED', 'store is closed'));
     }
   }
 
@@ -191,95 +207,49 @@ export class FileStore implements Store {
     return f;
   }
 
-  async #open(file: number): Promise<FileHandle> {
-    const path = await this.#resolve(file, !this.#readOnly);
-    if (path === undefined) throw new StorageError('STORAGE_IO', `file ${file} does not exist`);
-    const flags = this.#readOnly ? constants.O_RDONLY : constants.O_RDWR | constants.O_CREAT;
-    return io(() => fsp.open(path, flags | O_NOFOLLOW, 0o644));
+  #pathOf(file: number): readonly string[] {
+    this.#file(file);
+    return this.#components[file]!;
   }
 
-  /**
-   * The checked real path of `file`, creating directories when `create`. Returns undefined when the
-   * file (or a directory above it) does not exist and `create` is false.
-   */
-  async #resolve(file: number, create: boolean): Promise<string | undefined> {
-    const known = this.#paths.get(file);
-    if (known !== undefined) return known;
-    const components = this.#pathOf(this.#file(file));
-    assertSafeComponents(components);
-    const root = await this.#root(create);
-    if (root === undefined) return undefined;
-    let dir = root;
-    for (let i = 0; i < components.length - 1; i++) {
-      const next = join(dir, components[i]!);
-      const st = await lstatOrUndefined(next);
-      if (st === undefined) {
-        if (!create) return undefined;
-        await io(() => fsp.mkdir(next).catch((e: NodeJS.ErrnoException) => (e.code === 'EEXIST' ? undefined : Promise.reject(e))));
-        dir = await this.#confine(root, next);
-      } else if (st.isSymbolicLink() || st.isDirectory()) {
-        dir = await this.#confine(root, next);
-        if (st.isSymbolicLink() && !(await io(() => fsp.stat(dir))).isDirectory()) {
-          throw new StorageError('STORAGE_IO', `${next} is not a directory`);
-        }
-      } else {
-        throw new StorageError('STORAGE_IO', `${next} is not a directory`);
+  // Runs `fn` with a handle on `file`, creating the file if needed. A read of the missing file may be
+  // opening it at the same moment: joining that open gets MissingFile, so try again with our own.
+  async #useCreating(file: number, fn: (h: FileHandle) => Promise<void>): Promise<void> {
+    for (;;) {
+      try {
+        return await this.#handles.use(file, fn, (i) => this.#open(i, true));
+      } catch (e) {
+        if (!(e instanceof MissingFile)) throw e;
       }
     }
-    let path = join(dir, components[components.length - 1]!);
-    const st = await lstatOrUndefined(path);
-    if (st === undefined) {
-      if (!create) return undefined;
-    } else if (st.isSymbolicLink()) {
-      path = await this.#confine(root, path);
-    } else if (!st.isFile()) {
-      throw new StorageError('STORAGE_IO', `${path} is not a regular file`);
+  }
+
+  // Opens `file` after checking its whole path again (never reusing an earlier check: a directory may
+  // have been swapped for a symlink since). Throws MissingFile when absent and not `create`.
+  async #open(file: number, create: boolean): Promise<FileHandle> {
+    const components = this.#pathOf(file);
+    const root = await this.#root(create);
+    if (root === undefined) throw new MissingFile();
+    const flags = this.#readOnly ? constants.O_RDONLY : constants.O_RDWR | (create ? constants.O_CREAT : 0);
+    const h = await openBelow(root, components, create, flags);
+    if (h === undefined) throw new MissingFile();
+    return h;
+  }
+
+  // Real path of the root, created first when `create`; undefined when absent and not `create`. Only
+  // a success is remembered: a read that found no root must not fail the writes that run beside it.
+  async #root(create: boolean): Promise<string | undefined> {
+    if (this.#realRoot !== undefined) return this.#realRoot;
+    if (create) await io(() => fsp.mkdir(this.root, { recursive: true }));
+    let real: string;
+    try {
+      real = await fsp.realpath(this.root);
+    } catch (e) {
+      if (!create && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StorageError('STORAGE_IO', (e as Error).message, { cause: e });
     }
-    this.#paths.set(file, path);
-    return path;
-  }
-
-  // Real path of `path`, which must stay inside the root.
-  async #confine(root: string, path: string): Promise<string> {
-    const real = await io(() => fsp.realpath(path));
-    if (!isInside(root, real)) {
-      throw new StorageError('STORAGE_SYMLINK_ESCAPE', `${path} resolves to ${real}, outside the download root ${root}`);
-    }
-    return real;
-  }
-
-  #root(create: boolean): Promise<string | undefined> {
-    this.#realRoot ??= (async () => {
-      if (create) await io(() => fsp.mkdir(this.root, { recursive: true }));
-      return io(() => fsp.realpath(this.root));
-    })();
-    const r = this.#realRoot;
-    return r.catch((e: unknown) => {
-      if (this.#realRoot === r) this.#realRoot = undefined;
-      if (!create && e instanceof StorageError && (e.cause as NodeJS.ErrnoException)?.code === 'ENOENT') return undefined;
-      throw e;
-    });
-  }
-}
-
-async function lstatOrUndefined(path: string): Promise<Stats | undefined> {
-  try {
-    return await fsp.lstat(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StorageError('STORAGE_IO', `lstat ${path}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
-// Wraps fs failures in StorageError (code STORAGE_IO, or STORAGE_SYMLINK_ESCAPE for O_NOFOLLOW's ELOOP).
-async function io<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof StorageError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw new StorageError('STORAGE_SYMLINK_ESCAPE', (e as Error).message, { cause: e });
-    throw new StorageError('STORAGE_IO', (e as Error).message, { cause: e });
+    this.#realRoot ??= real;
+    return this.#realRoot;
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -42,6 +42,11 @@ function fixture(): { a: Uint8Array; b: Uint8Array; pieces: Uint8Array } {
   return { a, b, pieces };
 }
 
+function ageFiles(...paths: string[]): void {
+  const past = new Date(Date.now() - 60_000);
+  for (const p of paths) utimesSync(p, past, past);
+}
+
 describe('verifyFiles (metainfo workers)', () => {
   it('finds every good piece, and the bad ones after corruption', async () => {
     mkdirSync(join(dir, 't', 'sub'), { recursive: true });
@@ -73,6 +78,20 @@ describe('verifyFiles (metainfo workers)', () => {
     }
   });
 
+  it('checks the paths again on every call: a directory swapped for a symlink since the last check is refused', async () => {
+    mkdirSync(join(dir, 't', 'sub'), { recursive: true });
+    const { pieces } = fixture(); // good data in dir/t: the swap below points at it from inside the root
+    const root = join(dir, 'root');
+    mkdirSync(join(root, 't', 'sub'), { recursive: true });
+    cpSync(join(dir, 't'), join(root, 't'), { recursive: true });
+    const store = new FileStore(layout, { root, readOnly: true });
+    expect((await verifyFiles(layout, store, pieces, { threads: 1 })).complete).toBe(true);
+    renameSync(join(root, 't', 'sub'), join(root, 't', 'sub.old'));
+    symlinkSync(join(dir, 't', 'sub'), join(root, 't', 'sub'));
+    await expect(verifyFiles(layout, store, pieces, { threads: 1 })).rejects.toMatchObject({ code: 'STORAGE_SYMLINK_ESCAPE' });
+    await store.close();
+  });
+
   it('does not read through a symlink that leaves the root', async () => {
     mkdirSync(join(dir, 'root', 't'), { recursive: true });
     mkdirSync(join(dir, 't', 'sub'), { recursive: true });
@@ -86,12 +105,14 @@ describe('verifyFiles (metainfo workers)', () => {
   it('resumes without hashing when nothing changed, rechecks when a file changed', async () => {
     mkdirSync(join(dir, 't', 'sub'), { recursive: true });
     const { pieces } = fixture();
+    // written well before the record: files modified within an mtime tick of it are rechecked anyway
+    ageFiles(join(dir, 't', 'a.bin'), join(dir, 't', 'sub', 'b.bin'));
     const store = new FileStore(layout, { root: dir });
     const first = await resumeFiles(layout, store, pieces, undefined, { threads: 2 });
     expect(first.fullRecheck).toBe(true);
     expect(first.bitfield.complete).toBe(true);
     // persisted as bytes (mtimes kept to the microsecond) and read back on restart
-    const record = decodeResumeRecord(encodeResumeRecord(await createResumeRecord(new Storage(layout, store), first.bitfield)));
+    const record = decodeResumeRecord(encodeResumeRecord(await createResumeRecord(new Storage(layout, store), first.bitfield, pieces)));
     // a restart: a new store over the same files
     const store2 = new FileStore(layout, { root: dir });
     expect(await resumeFiles(layout, store2, pieces, record)).toMatchObject({ fullRecheck: false, rechecked: 0 });
@@ -143,6 +164,11 @@ describe('verifyFiles on a v2 layout (BEP 52 piece layers)', () => {
     const bits = await verifyFiles(v2, store, { piecesRoots, pieceLayers }, { threads: 1 });
     expect([0, 1, 2, 3, 4].map((i) => bits.has(i))).toEqual([true, true, false, true, true]);
     await expect(verifyFiles(v2, store, new Uint8Array(100))).rejects.toMatchObject({ code: 'STORAGE_INVALID_LAYOUT' });
+    // a v2 resume record matches the same roots on the next start: no recheck
+    ageFiles(...['big.bin', 'small.bin', 'zero'].map((n) => join(dir, 't', n)));
+    const v2Hashes = { piecesRoots, pieceLayers };
+    const record = await createResumeRecord(new Storage(v2, store), bits, v2Hashes);
+    expect(await resumeFiles(v2, store, v2Hashes, record, { threads: 1 })).toMatchObject({ fullRecheck: false, rechecked: 0 });
     await store.close();
   });
 });

@@ -92,6 +92,8 @@ export function resumeFiles(
   // resume() only hands `expected` on to the verifier, which is verifyFiles here
   const expected: ExpectedHashes = pieces instanceof Uint8Array ? pieces : () => undefined;
   return resume(new Storage(layout, store), expected, record, {
+    // the record is matched against these (v2: the roots, which `expected` does not carry)
+    hashes: pieces,
     verifier: (_storage, _expected, o) => verifyFiles(layout, store, pieces, { ...options, ...(o.pieces ? { pieces: o.pieces } : {}), ...(o.into ? { into: o.into } : {}) }),
   });
 }

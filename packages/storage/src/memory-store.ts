@@ -78,11 +78,15 @@ export class MemoryStore implements Store {
     this.#check();
     const f = this.#layout.files[file];
     if (!f) return;
+    if ((this.#size.get(file) ?? -1) >= f.length) return;
+    // The buffer may already be full-length after geometric growth while the size is not: bytes past
+    // the size were never written, so they are zeros either way.
     const data = this.#data.get(file);
-    if (data && data.length >= f.length) return;
-    const full = new Uint8Array(f.length);
-    if (data) full.set(data);
-    this.#data.set(file, full);
+    if (!data || data.length < f.length) {
+      const full = new Uint8Array(f.length);
+      if (data) full.set(data.subarray(0, this.#size.get(file)));
+      this.#data.set(file, full);
+    }
     this.#size.set(file, f.length);
     this.#mtime.set(file, Date.now());
   }

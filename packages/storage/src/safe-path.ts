@@ -3,11 +3,25 @@
 // defence and refuses (rather than rewrites) anything that could climb out or alias another file.
 import { StorageError } from './errors.ts';
 
-// Windows device names are harmless on POSIX but still refused so a store never depends on the OS.
-const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
+// Device names and characters that only mean something special to Windows: CON is the console, a
+// ":" opens an NTFS alternate stream, trailing dots and spaces are stripped (so "a." aliases "a").
+// On POSIX they are ordinary names (the Linux kernel has drivers/…/aux.c).
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|clock\$|com[0-9]|lpt[0-9])(\..*)?$/i;
+const WINDOWS_CHARS = /[<>:"|?*]/;
+// No node:process import: this module is also part of the runtime-neutral entry.
+const ON_WINDOWS = (globalThis as { process?: { platform?: string } }).process?.platform === 'win32';
+
+/** Options for {@link assertSafeComponents}. */
+export interface SafePathOptions {
+  /**
+   * Also refuse what is unsafe only on Windows (device names such as `con` or `aux.c`, `<>:"|?*`,
+   * trailing dots and spaces). Default: true when running on Windows.
+   */
+  windows?: boolean;
+}
 
 /** Throws `STORAGE_UNSAFE_PATH` unless every component is a plain, non-empty name. */
-export function assertSafeComponents(components: readonly string[]): void {
+export function assertSafeComponents(components: readonly string[], options: SafePathOptions = {}): void {
   if (components.length === 0) throw new StorageError('STORAGE_UNSAFE_PATH', 'empty path');
   for (const c of components) {
     if (
@@ -18,17 +32,37 @@ export function assertSafeComponents(components: readonly string[]): void {
       c.includes('\\') ||
       c.includes('\0') ||
       /^[a-zA-Z]:/.test(c) ||
-      RESERVED.test(c) ||
-      c.length > 255
+      c.length > 255 ||
+      ((options.windows ?? ON_WINDOWS) && (WINDOWS_RESERVED.test(c) || WINDOWS_CHARS.test(c) || /[. ]$/.test(c)))
     ) {
       throw new StorageError('STORAGE_UNSAFE_PATH', `unsafe path component ${JSON.stringify(c)} in ${JSON.stringify(components)}`);
     }
   }
 }
 
-/** True when `child` equals `root` or lies below it (both absolute, normalised, `/`-separated). */
-export function isInside(root: string, child: string): boolean {
+/**
+ * Checks the paths of a whole torrent before any byte is written: each one safe, no two files on one
+ * path, and no file where another file needs a directory (`a` and `a/b/c`), at any depth.
+ */
+export function assertSafeLayoutPaths(paths: readonly (readonly string[] | undefined)[], options: SafePathOptions = {}): void {
+  const files = new Set<string>();
+  const dirs = new Set<string>();
+  for (const components of paths) {
+    if (!components) continue;
+    assertSafeComponents(components, options);
+    const key = components.join('/');
+    if (files.has(key)) throw new StorageError('STORAGE_UNSAFE_PATH', `two files map to ${JSON.stringify(key)}`);
+    files.add(key);
+    for (let i = 1; i < components.length; i++) dirs.add(components.slice(0, i).join('/'));
+  }
+  for (const key of files) {
+    if (dirs.has(key)) throw new StorageError('STORAGE_UNSAFE_PATH', `${JSON.stringify(key)} is both a file and a directory`);
+  }
+}
+
+/** True when `child` equals `root` or lies below it (both absolute and normalised, separated by `sep`). */
+export function isInside(root: string, child: string, sep = '/'): boolean {
   if (child === root) return true;
-  const base = root.endsWith('/') ? root : root + '/';
+  const base = root.endsWith(sep) ? root : root + sep;
   return child.startsWith(base);
 }

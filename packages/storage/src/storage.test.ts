@@ -37,6 +37,20 @@ describe('Storage on a MemoryStore', () => {
     expect([...out]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
+  it('preallocates to full length even after the buffer has grown past what was written', async () => {
+    const two = createLayout({ pieceLength: 100, files: [{ path: ['a'], length: 100 }, { path: ['b'], length: 100 }] });
+    const store = new MemoryStore(two);
+    const s = new Storage(two, store);
+    await s.writeBlock(0, 0, new Uint8Array(60).fill(1));
+    await s.writeBlock(0, 60, new Uint8Array(10).fill(2)); // geometric growth: buffer 100, size 70
+    await s.writeBlock(1, 0, new Uint8Array(10).fill(3));
+    await s.preallocate();
+    expect((await store.stat(0))?.size).toBe(100);
+    expect((await store.stat(1))?.size).toBe(100);
+    expect([...(await s.readBlock(0, 58, 14))]).toEqual([1, 1, ...new Array(10).fill(2), 0, 0]);
+    expect(store.get(1)?.subarray(8, 12)).toEqual(Uint8Array.of(3, 3, 0, 0));
+  });
+
   it('preallocates and closes', async () => {
     const store = new MemoryStore(layout);
     const s = new Storage(layout, store);

@@ -2,7 +2,12 @@
 // (piece, offset, length) into file runs, skips pad files and checks bounds.
 import type { Store } from './backend.ts';
 import { StorageError } from './errors.ts';
-import type { Layout } from './layout.ts';
+import type { Layout, Span } from './layout.ts';
+
+// Most file runs of one block in flight at once. A piece can span thousands of tiny files: each run
+// is a separate store call that opens its own file (one at a time, so a store with a bounded handle
+// cache never deadlocks), and issuing them all together would only queue thousands of promises.
+const SPAN_CONCURRENCY = 16;
 
 /** Reads and writes blocks of a torrent's pieces through a {@link Store}. */
 export class Storage {
@@ -28,16 +33,11 @@ export class Storage {
       else await this.store.read(s.file, s.position, out);
       return out;
     }
-    await Promise.all(
-      spans.map((s) => {
-        const part = out.subarray(s.blockOffset, s.blockOffset + s.length);
-        if (s.pad) {
-          part.fill(0);
-          return undefined;
-        }
-        return this.store.read(s.file, s.position, part);
-      }),
-    );
+    await eachBounded(spans, async (s) => {
+      const part = out.subarray(s.blockOffset, s.blockOffset + s.length);
+      if (s.pad) part.fill(0);
+      else await this.store.read(s.file, s.position, part);
+    });
     return out;
   }
 
@@ -54,9 +54,9 @@ export class Storage {
       if (!s.pad) await this.store.write(s.file, s.position, data);
       return;
     }
-    await Promise.all(
-      spans.map((s) => (s.pad ? undefined : this.store.write(s.file, s.position, data.subarray(s.blockOffset, s.blockOffset + s.length)))),
-    );
+    await eachBounded(spans, async (s) => {
+      if (!s.pad) await this.store.write(s.file, s.position, data.subarray(s.blockOffset, s.blockOffset + s.length));
+    });
   }
 
   /** Preallocates every non-pad file, when the store supports it. */
@@ -83,4 +83,23 @@ export class Storage {
   close(): Promise<void> {
     return this.store.close();
   }
+}
+
+// Runs `fn` over `spans` with at most SPAN_CONCURRENCY calls pending; the first failure is thrown
+// after the calls already started have settled (none is left running behind the caller's back).
+async function eachBounded(spans: readonly Span[], fn: (span: Span) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (next < spans.length && !failure) {
+      const span = spans[next++]!;
+      try {
+        await fn(span);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SPAN_CONCURRENCY, spans.length) }, worker));
+  if (failure) throw failure.error;
 }
