@@ -9,6 +9,7 @@ import { createLayout, layoutFromTorrent } from './layout.ts';
 import { createResumeRecord } from './resume.ts';
 import { decodeResumeRecord, encodeResumeRecord } from './resume-codec.ts';
 import { Storage } from './storage.ts';
+import { verify } from './verify.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -123,6 +124,25 @@ describe('verifyFiles (metainfo workers)', () => {
     expect(after).toMatchObject({ fullRecheck: false, changedFiles: [0], rechecked: 3 });
     expect(after.bitfield.complete).toBe(true);
     for (const s of [store, store2, store3]) await s.close();
+  });
+});
+
+describe('a directory where a file should be', () => {
+  it('marks that file\'s pieces missing in every recheck instead of failing', async () => {
+    mkdirSync(join(dir, 't', 'sub'), { recursive: true });
+    const { pieces } = fixture();
+    rmSync(join(dir, 't', 'sub', 'b.bin'));
+    mkdirSync(join(dir, 't', 'sub', 'b.bin'));
+    const store = new FileStore(layout, { root: dir, readOnly: true });
+    const flags = (bits: { has(p: number): boolean }) => Array.from({ length: layout.pieceCount }, (_, p) => bits.has(p));
+    // a.bin fills pieces 0-2 (with the pad); b.bin pieces 3-6
+    const expected = [true, true, true, false, false, false, false];
+    expect(flags(await verifyFiles(layout, store, pieces, { threads: 2 }))).toEqual(expected);
+    expect(flags(await verify(new Storage(layout, store), pieces))).toEqual(expected);
+    // a few pieces: checked in-thread, without workers
+    const few = await verifyFiles(layout, store, pieces, { pieces: [0, 4] });
+    expect([few.has(0), few.has(4)]).toEqual([true, false]);
+    await store.close();
   });
 });
 

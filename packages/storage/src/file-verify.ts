@@ -57,7 +57,15 @@ export async function verifyFiles(layout: Layout, store: FileStore, hashes: Uint
     if (options.onProgress) vo.onProgress = options.onProgress;
     return verify(new Storage(layout, store), pieces, vo);
   }
-  const paths = await Promise.all(layout.files.map((f) => (f.pad ? '' : store.realPath(f.index))));
+  // A file the store cannot examine (a directory or a FIFO in its place, a file where a directory
+  // should be) holds no piece data: the workers get zeros for it ('' reads as zeros, and opening a
+  // FIFO would block a worker for good) and its pieces are marked bad afterwards.
+  const unreadable: number[] = [];
+  const paths = await Promise.all(layout.files.map((f) => (f.pad ? '' : store.realPath(f.index).catch((err: unknown) => {
+    if (!(err instanceof StorageError) || err.code !== 'STORAGE_IO') throw err;
+    unreadable.push(f.index);
+    return '';
+  }))));
   const files = layout.files.map((f) => {
     const root = v2 ? hashes.piecesRoots[f.index] : undefined;
     return root ? { path: [...f.path], length: f.length, pad: f.pad, piecesRoot: root } : { path: [...f.path], length: f.length, pad: f.pad };
@@ -77,6 +85,10 @@ export async function verifyFiles(layout: Layout, store: FileStore, hashes: Uint
     },
   );
   const all = new Bitfield(layout.pieceCount, result.bitfield);
+  for (const i of unreadable) {
+    const range = layout.piecesOfFile(i);
+    if (range) for (let p = range[0]; p <= range[1]; p++) all.set(p, false);
+  }
   for (const p of subset ?? range(layout.pieceCount)) bits.set(p, all.has(p));
   return bits;
 }

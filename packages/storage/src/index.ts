@@ -9,6 +9,6 @@ export { MemoryStore, type MemoryStoreOptions } from './memory-store.ts';
 export { Storage } from './storage.ts';
 export { sha1Pieces, type PieceHasher } from './hash.ts';
 export { verify, type VerifyOptions, type ExpectedHashes } from './verify.ts';
-export { resume, createResumeRecord, type ResumeRecord, type ResumeResult, type ResumeOptions } from './resume.ts';
+export { resume, createResumeRecord, type ResumeRecord, type ResumeResult, type ResumeOptions, type TorrentHashes } from './resume.ts';
 export { encodeResumeRecord, decodeResumeRecord } from './resume-codec.ts';
 export { assertSafeComponents } from './safe-path.ts';

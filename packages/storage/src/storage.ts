@@ -41,6 +41,31 @@ export class Storage {
     return out;
   }
 
+  /**
+   * Reads a whole piece for a recheck and says whether every byte of it is on the store. False when a
+   * file is missing or short, or the store cannot read it as a file (`STORAGE_IO`: a directory in its
+   * place, a read error): a piece of zeros must not pass for data that is not there. Pad bytes count
+   * as present.
+   */
+  async readPresent(piece: number, target: Uint8Array): Promise<boolean> {
+    const size = this.layout.pieceSize(piece);
+    const out = target.subarray(0, size);
+    if (out.length < size) throw new StorageError('STORAGE_BLOCK_OUT_OF_RANGE', `target holds ${out.length} of ${size} bytes`);
+    let present = true;
+    await eachBounded(this.layout.spans(piece, 0, size), async (s) => {
+      const part = out.subarray(s.blockOffset, s.blockOffset + s.length);
+      if (s.pad) return void part.fill(0);
+      try {
+        if ((await this.store.read(s.file, s.position, part)) < s.length) present = false;
+      } catch (err) {
+        if (!(err instanceof StorageError) || err.code !== 'STORAGE_IO') throw err;
+        part.fill(0);
+        present = false;
+      }
+    });
+    return present;
+  }
+
   /** Reads a whole piece. */
   readPiece(piece: number, target?: Uint8Array): Promise<Uint8Array> {
     return this.readBlock(piece, 0, this.layout.pieceSize(piece), target);

@@ -54,6 +54,20 @@ describe('verify', () => {
     expect([0, 1, 2, 3].map((p) => into.has(p))).toEqual([false, true, false, true]);
   });
 
+  it('never takes bytes that are not stored for data, even when their hash would match', async () => {
+    // Data of zeros: what a missing file reads as. Only stored zeros (a preallocated file) count.
+    const zeros = createLayout({ pieceLength: 32, files: [{ path: ['z'], length: 40 }] });
+    const hashes = new Uint8Array(40);
+    hashes.set(await sha1(new Uint8Array(32)), 0);
+    hashes.set(await sha1(new Uint8Array(8)), 20);
+    const missing = await verify(new Storage(zeros, new MemoryStore(zeros)), hashes);
+    expect([missing.has(0), missing.has(1)]).toEqual([false, false]);
+    const stored = await verify(new Storage(zeros, new MemoryStore(zeros, { files: [new Uint8Array(40)] })), hashes);
+    expect([stored.has(0), stored.has(1)]).toEqual([true, true]);
+    const short = await verify(new Storage(zeros, new MemoryStore(zeros, { files: [new Uint8Array(36)] })), hashes);
+    expect([short.has(0), short.has(1)]).toEqual([true, false]);
+  });
+
   it('rejects a hash list of the wrong size', async () => {
     const s = new Storage(layout, new MemoryStore(layout));
     await expect(verify(s, new Uint8Array(20))).rejects.toMatchObject({ code: 'STORAGE_INVALID_LAYOUT' });

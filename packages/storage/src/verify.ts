@@ -28,7 +28,11 @@ export interface VerifyOptions {
  */
 export type ExpectedHashes = Uint8Array | ((piece: number) => Uint8Array | undefined);
 
-/** Hashes the stored data of the selected pieces and returns a bitfield of those that match. */
+/**
+ * Hashes the stored data of the selected pieces and returns a bitfield of those that match. A piece
+ * with bytes missing from the store (file absent or short, or unreadable) is never good, whatever
+ * its hash.
+ */
 export async function verify(storage: Storage, expected: ExpectedHashes, options: VerifyOptions = {}): Promise<Bitfield> {
   const { layout } = storage;
   const count = layout.pieceCount;
@@ -45,7 +49,7 @@ export async function verify(storage: Storage, expected: ExpectedHashes, options
   // 16 bytes past a page boundary (where malloc puts large blocks) copy ~4x slower on x86.
   const buffers = [pageAlignedBytes(perBatch * layout.pieceLength), pageAlignedBytes(perBatch * layout.pieceLength)];
 
-  const readBatch = async (start: number, buf: Uint8Array): Promise<{ pieces: number[]; views: Uint8Array[] }> => {
+  const readBatch = async (start: number, buf: Uint8Array): Promise<{ pieces: number[]; views: Uint8Array[]; present: boolean[] }> => {
     const pieces: number[] = [];
     const views: Uint8Array[] = [];
     let at = 0;
@@ -57,8 +61,8 @@ export async function verify(storage: Storage, expected: ExpectedHashes, options
       views.push(view);
       at += size;
     }
-    await Promise.all(pieces.map((p, i) => storage.readPiece(p, views[i])));
-    return { pieces, views };
+    const present = await Promise.all(pieces.map((p, i) => storage.readPresent(p, views[i]!)));
+    return { pieces, views, present };
   };
 
   let done = 0;
@@ -75,7 +79,7 @@ export async function verify(storage: Storage, expected: ExpectedHashes, options
     for (let i = 0; i < batch.pieces.length; i++) {
       const p = batch.pieces[i]!;
       const exp = want(p);
-      bits.set(p, exp !== undefined && equalBytes(digests[i]!, exp));
+      bits.set(p, batch.present[i]! && exp !== undefined && equalBytes(digests[i]!, exp));
     }
     done += batch.pieces.length;
     options.onProgress?.(done, total);
