@@ -1,8 +1,9 @@
 // Our requests to one peer: queued until a pipeline slot is free (and the peer lets us ask), then
 // outstanding until a block, a reject, a choke, a timeout or a cancel settles them. Requests we gave
 // up on are remembered for a while, with their length, because the peer may still answer them: a
-// late block of the length we asked for is welcome, and a late reject for it is no violation. The session decides *when* to send and what to
-// report; this keeps the bookkeeping and writes the request messages.
+// late block of the length we asked for is welcome, and a late reject for it is no violation. The
+// session decides *when* to send and what to report; this keeps the bookkeeping and writes the
+// request messages.
 import { blockKey } from './block-key.ts';
 import { REQUEST_LENGTH, writeBlockMessage } from './encode.ts';
 import { MessageId, type BlockRef } from './messages.ts';
@@ -134,8 +135,9 @@ export class RequestPipeline {
   answer(index: number, begin: number, length: number): SentRequest | LateAnswer | undefined {
     const key = blockKey(index, begin);
     const r = this.#outstanding.get(key);
-    const late = this.#late.get(key);
-    if (r && (r.length === length || late !== length)) {
+    // The common case first: one lookup per block on the download path.
+    const late = r && r.length === length ? undefined : this.#late.get(key);
+    if (r && late !== length) {
       this.#outstanding.delete(key);
       return r;
     }
