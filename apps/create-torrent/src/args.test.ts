@@ -44,6 +44,16 @@ describe('parseCommandLine: create', () => {
     expect(a.trackers).toEqual([['http://a/announce'], ['udp://b:1', 'udp://c:2'], ['http://d/announce', 'http://e/announce']]);
   });
 
+  it('splits -a on commas only when every part is a tracker URL', () => {
+    expect(create('d', '-a', 'http://t/ann?k=1,2').trackers).toEqual([['http://t/ann?k=1,2']]);
+    expect(create('d', '-a', 'https://t/a?x=1,2,3&y=4', '-a', 'udp://u:1,wss://w/').trackers)
+      .toEqual([['https://t/a?x=1,2,3&y=4'], ['udp://u:1', 'wss://w/']]);
+    expect(create('d', '-a', 'http://a/ , ws://b/,').trackers).toEqual([['http://a/', 'ws://b/']]);
+    // A part that is no tracker URL makes the whole argument one URL, checked as such.
+    expect(usage(['d', '-a', 'http://a/, nonsense']).message).toBe("--announce: not a URL: 'http://a/, nonsense'");
+    expect(usage(['d', '--tier', 'ftp://a/,ftp://b/']).message).toContain("unsupported scheme in 'ftp://a/,ftp://b/'");
+  });
+
   it('rejects bad values as usage errors (exit 2)', () => {
     const cases: Array<[string[], string]> = [
       [[], 'missing PATH'],

@@ -115,9 +115,13 @@ function parseCreate(argv: readonly string[]): Args {
   const trackers: string[][] = [];
   for (const t of tokens ?? []) {
     if (t.kind !== 'option' || (t.name !== 'announce' && t.name !== 'tier')) continue;
-    const tier = (t.value ?? '').split(',').map((u) => u.trim()).filter((u) => u !== '');
+    const tier = trackerTier(t.value ?? '');
     if (tier.length === 0) throw usageError(`--${t.name}: empty tracker URL`);
-    for (const url of tier) checkUrl(url, `--${t.name}`, ['http:', 'https:', 'udp:', 'wss:', 'ws:']);
+    for (const url of tier) {
+      // `new URL` would quietly percent-encode a space; in a tracker argument it is a typo.
+      if (/\s/.test(url)) throw usageError(`--${t.name}: not a URL: '${url}'`);
+      checkUrl(url, `--${t.name}`, TRACKER_SCHEMES);
+    }
     trackers.push(tier);
   }
   const webSeeds = v['web-seed'] ?? [];
@@ -193,6 +197,26 @@ function parseThreads(text: string | undefined): number | undefined {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > 256) throw usageError(`--threads '${text}': expected a whole number from 1 to 256`);
   return n;
+}
+
+const TRACKER_SCHEMES = ['http:', 'https:', 'udp:', 'wss:', 'ws:'] as const;
+
+/**
+ * The trackers of one `-a` argument. Commas separate trackers only when every part is a tracker URL
+ * on its own; a comma is also legal inside a URL (`?key=1,2`), and then the argument is one URL.
+ */
+export function trackerTier(arg: string): string[] {
+  const parts = arg.split(',').map((u) => u.trim()).filter((u) => u !== '');
+  if (parts.length <= 1 || parts.every(isTrackerUrl)) return parts;
+  return [arg.trim()];
+}
+
+function isTrackerUrl(url: string): boolean {
+  try {
+    return (TRACKER_SCHEMES as readonly string[]).includes(new URL(url).protocol);
+  } catch {
+    return false;
+  }
 }
 
 function checkUrl(url: string, option: string, protocols: readonly string[]): void {

@@ -7,11 +7,23 @@ const abort = new AbortController();
 // First Ctrl-C cancels hashing cleanly (no output file is left behind); a second one exits at once.
 // One persistent listener rather than chained `once` ones: Deno falls back to its default action
 // (exit 130 on the spot) when a signal's last listener is removed, even while handling it.
+// SIGTERM and SIGHUP get the same treatment: left to their default they would end the process
+// wherever it is, possibly between creating the temporary .torrent and renaming or removing it.
+// The exit status is 128 + the signal's number, as a shell reports a process the signal killed.
+const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 let interrupts = 0;
-process.on('SIGINT', () => {
-  if (interrupts++ === 0) abort.abort();
-  else process.exit(130);
-});
+let signalStatus: number | undefined;
+for (const [name, status] of Object.entries(SIGNALS)) {
+  try {
+    process.on(name, () => {
+      signalStatus ??= status;
+      if (interrupts++ === 0) abort.abort();
+      else process.exit(status);
+    });
+  } catch {
+    // Deno on Windows cannot listen for SIGTERM or SIGHUP: those keep their default action.
+  }
+}
 
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
@@ -19,4 +31,5 @@ const code = await main(process.argv.slice(2), {
   env: process.env,
   signal: abort.signal,
 });
-process.exitCode = code;
+// An interrupted run exits with its signal's status; one the signal arrived too late to stop keeps its own.
+process.exitCode = code === 130 && signalStatus !== undefined ? signalStatus : code;

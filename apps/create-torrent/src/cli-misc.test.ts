@@ -38,7 +38,10 @@ describe('help and version', () => {
 describe('errors', () => {
   let dir = '';
   let cleanup = (): void => {};
-  const cases: Array<{ name: string; args: () => string[]; code: number; message: () => string | RegExp }> = [
+  // `env` forces the progress bar on: a case that must fail before hashing then shows no bar at all.
+  const beforeHashing = { CREATE_TORRENT_PROGRESS: 'always' };
+  const longName = 'm'.repeat(250); // NAME.torrent is 258 bytes, over the usual 255
+  const cases: Array<{ name: string; args: () => string[]; code: number; message: () => string | RegExp; env?: Record<string, string> }> = [
     { name: 'missing path', args: () => [join(dir, 'nope')], code: 1, message: () => `no such file or directory: ${join(dir, 'nope')}` },
     { name: 'empty directory', args: () => [join(dir, 'empty')], code: 1, message: () => 'no files to put in the torrent' },
     { name: 'only empty files', args: () => [join(dir, 'zeros')], code: 1, message: () => 'every file is empty' },
@@ -49,6 +52,14 @@ describe('errors', () => {
     { name: 'two kinds', args: () => [join(dir, 'data'), '--v2', '--hybrid'], code: 2, message: () => 'choose one of' },
     { name: 'bad tracker URL', args: () => [join(dir, 'data'), '-a', 'nonsense'], code: 2, message: () => "not a URL: 'nonsense'" },
     { name: 'output directory missing', args: () => [join(dir, 'data'), '-o', join(dir, 'no/such/dir/x.torrent')], code: 1, message: () => 'cannot write' },
+    { name: '-o newdir/ that does not exist', args: () => [join(dir, 'data'), '-o', 'newdir/'], code: 1,
+      message: () => /^create-torrent: cannot write to newdir\/: no such directory$/, env: beforeHashing },
+    { name: '-o below a file', args: () => [join(dir, 'data'), '-o', join(dir, 'data/a.bin/x.torrent')], code: 1,
+      message: () => `cannot write ${join(dir, 'data/a.bin/x.torrent')}: ${join(dir, 'data/a.bin')} is not a directory`, env: beforeHashing },
+    { name: 'output name too long for the filesystem', args: () => [join(dir, longName)], code: 1,
+      message: () => `cannot write ${longName}.torrent: file name too long`, env: beforeHashing },
+    { name: 'invalid --exclude pattern', args: () => [join(dir, 'data'), '--exclude', '[z-a]'], code: 2,
+      message: () => /^create-torrent: --exclude '\[z-a\]': [^\n]+$/, env: beforeHashing },
     // A FIFO is unreadable as content for everyone, root included (CI runs as root, where chmod 000 does not stop reads).
     { name: 'unreadable input (not a regular file)', args: () => [join(dir, 'pipe')], code: 1, message: () => /cannot read .*pipe.*not a regular file/ },
   ];
@@ -58,14 +69,14 @@ describe('errors', () => {
 
   beforeAll(() => {
     ({ dir, cleanup } = tempDir());
-    writeTree(dir, { 'data/a.bin': 1000 });
+    writeTree(dir, { 'data/a.bin': 1000, [`${longName}/f`]: 100_000 });
     mkdirSync(join(dir, 'empty'));
     writeTree(dir, { 'zeros/a': '', 'zeros/b': '' });
     execFileSync('mkfifo', [join(dir, 'pipe')]);
     cases.forEach((c, i) => {
       const cwd = join(dir, `cwd${i}`);
       mkdirSync(cwd);
-      results.set(c.name, runCli(c.args(), { cwd }));
+      results.set(c.name, runCli(c.args(), { cwd, env: c.env }));
     });
   });
   afterAll(() => cleanup());

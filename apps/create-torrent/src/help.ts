@@ -11,10 +11,12 @@ Usage:
 
 Options for create:
   -o, --output FILE         where to write the torrent (default: NAME.torrent in the
-                            current directory; a directory: NAME.torrent in it;
-                            '-' writes it to stdout)
+                            current directory; an existing directory, or DIR/: NAME.torrent
+                            in it; '-' writes it to stdout). Checked before hashing; a file
+                            written inside PATH is left out of the torrent
   -a, --announce URL[,URL]  tracker URL; each -a is one BEP 12 tier, commas put several
-                            trackers in the same tier; repeatable
+                            trackers in the same tier (only when every part is a tracker
+                            URL; otherwise the argument is one URL); repeatable
       --tier URL[,URL]      same as -a (one tier per use), for imdl-style command lines
   -w, --web-seed URL        BEP 19 web seed (url-list); repeatable
   -p, --private             set the BEP 27 private flag (no DHT, PEX, LSD)
@@ -49,8 +51,11 @@ Options for show and verify:
 A progress bar (bytes, pieces, MB/s, ETA) is drawn on stderr when it is a terminal;
 CREATE_TORRENT_PROGRESS=always|never overrides that.
 
-Exit status: 0 success; 1 failure (including verify finding bad pieces); 2 usage error;
-130 interrupted.
+Names, paths, comments and URLs are printed with control characters escaped (\\n, \\t,
+\\x1b, ...) so they cannot act on the terminal; --json output keeps them exact.
+
+Exit status: 0 success; 1 failure (including verify finding bad pieces); 2 usage error
+(including an invalid --exclude pattern); 130 interrupted (143 on SIGTERM, 129 on SIGHUP).
 
 Examples:
   create-torrent ./photos -a https://tracker.example/announce

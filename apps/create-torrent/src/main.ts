@@ -5,6 +5,7 @@ import { parseCommandLine, type Args } from './args.ts';
 import { describeError } from './errors.ts';
 import { MAIN_HELP, TOPIC_HELP } from './help.ts';
 import type { Io } from './io.ts';
+import { printable, printableLines } from './printable.ts';
 import { version } from './version.ts';
 
 /** Runs the CLI with `argv` (arguments only) and returns the exit code. */
@@ -23,7 +24,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       // hasher, and every command starts sooner for it.
       case 'create': return await (await import('./commands/create.ts')).runCreate(args, io);
       case 'show': return await (await import('./commands/show.ts')).runShow(args, io);
-      case 'verify': return await (await import('./commands/verify.ts')).runVerify(args, io);
+      // verify prints names line by line: its human output is escaped a line at a time.
+      case 'verify': return await (await import('./commands/verify.ts')).runVerify(args, args.json ? io : { ...io, stdout: printableLines(io.stdout) });
       case 'magnet': return await (await import('./commands/magnet.ts')).runMagnet(args, io);
     }
   } catch (err) {
@@ -31,7 +33,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (args !== undefined && 'json' in args && args.json) {
       io.stdout.write(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
     }
-    io.stderr.write(`create-torrent: ${e.message}\n`);
+    io.stderr.write(`create-torrent: ${printable(e.message)}\n`);
     return e.exitCode;
   }
 }

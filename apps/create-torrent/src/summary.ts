@@ -3,6 +3,7 @@
 
 import { announceTiers, formatMagnet, type CreatedTorrent, type ParsedTorrent } from '@torrentkit/metainfo';
 import { displayPath } from './paths.ts';
+import { printable } from './printable.ts';
 import { formatBytes } from './size.ts';
 
 /**
@@ -138,10 +139,19 @@ function fileJson(t: ParsedTorrent, f: ParsedTorrent['files'][number]): FileJson
   return out;
 }
 
-/** Aligned `label  value` rows. */
+/** Aligned `label  value` rows; values are escaped for the terminal (they hold names, URLs, comments). */
 function rows(pairs: ReadonlyArray<readonly [string, string]>): string {
   const w = Math.max(...pairs.map(([k]) => k.length));
-  return pairs.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n';
+  return pairs.map(([k, v]) => `${k.padEnd(w)}  ${printable(v)}`).join('\n') + '\n';
+}
+
+/**
+ * A creation date as ISO 8601, or the raw number when no Date can hold it (a torrent may carry any
+ * integer there, and Date stops at about 275,760 years either side of 1970).
+ */
+export function formatCreationDate(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  return Number.isNaN(d.getTime()) ? `${seconds} (seconds since 1970; not a representable date)` : d.toISOString();
 }
 
 function sizeLine(j: TorrentFacts): string {
@@ -184,10 +194,10 @@ export function showText(j: TorrentJson): string {
   if (j.source !== null) pairs.push(['source', j.source]);
   if (j.comment !== null) pairs.push(['comment', j.comment]);
   if (j.createdBy !== null) pairs.push(['created by', j.createdBy]);
-  if (j.creationDate !== null) pairs.push(['created', new Date(j.creationDate * 1000).toISOString()]);
+  if (j.creationDate !== null) pairs.push(['created', formatCreationDate(j.creationDate)]);
   pairs.push(['magnet', j.magnet]);
   const files = j.files;
   const w = Math.max(0, ...files.map((f) => String(f.length).length));
-  const list = files.map((f) => `  ${String(f.length).padStart(w)}  ${f.path}${f.symlink !== undefined ? ` -> ${f.symlink}` : ''}`);
+  const list = files.map((f) => `  ${String(f.length).padStart(w)}  ${printable(f.path)}${f.symlink !== undefined ? ` -> ${printable(f.symlink)}` : ''}`);
   return `${rows(pairs)}files:\n${list.join('\n')}\n`;
 }

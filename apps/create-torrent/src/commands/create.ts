@@ -3,26 +3,36 @@
 
 import { statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { createTorrent, MetainfoError } from '@torrentkit/metainfo';
+import { compileExcludes, createTorrent, MetainfoError } from '@torrentkit/metainfo';
 import type { CreateArgs } from '../args.ts';
 import { CliError, usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
+import { outputInside } from '../output-inside.ts';
+import { printable } from '../printable.ts';
 import { ProgressBar, wantProgress } from '../progress.ts';
 import { createdFacts, createdJson, createSummary, type CreateMeta } from '../summary.ts';
 import { createdBy } from '../version.ts';
-import { checkWritable, writeFileAtomic } from '../write-file.ts';
+import { checkOutputDirectory, checkWritable, writeFileAtomic } from '../write-file.ts';
 
 export async function runCreate(args: CreateArgs, io: Io): Promise<number> {
+  checkExcludes(args.exclude);
   checkInput(args.path);
   const toStdout = args.output === '-';
   if (toStdout && args.json) throw usageError('--json cannot be combined with -o - (both use stdout)');
   // Name from the resolved path, so `create-torrent .` and `dir/` get the directory's own name.
   const name = args.name ?? (basename(resolve(args.path)) || 'torrent');
   const fileName = `${name.replace(/[/\\]/g, '_')}.torrent`;
-  // `-o DIR` (an existing directory) means NAME.torrent inside it.
-  const output = toStdout ? null : args.output === undefined ? fileName : isDirectory(args.output) ? join(args.output, fileName) : args.output;
+  const output = toStdout ? null : outputPath(args.output, fileName);
   // Refuse before hashing, so a mistake costs nothing; writeFileAtomic checks again at the end.
   if (output !== null) checkWritable(output, args.force);
+  const exclude = [...args.exclude];
+  const inside = output !== null ? outputInside(args.path, output) : undefined;
+  if (inside !== undefined) {
+    // Else a second run would put the first run's torrent into the new one (and -f would hash the
+    // file it is about to replace): the output and our temporary files are never content.
+    exclude.push(...inside);
+    if (!args.quiet) io.stderr.write(`create-torrent: leaving out ${printable(output!)}: the output is inside ${printable(args.path)}\n`);
+  }
 
   const meta: CreateMeta = {
     trackers: args.trackers,
@@ -51,7 +61,7 @@ export async function runCreate(args: CreateArgs, io: Io): Promise<number> {
       creationDate: meta.creationDate,
       includeHidden: args.includeHidden,
       followSymlinks: args.followSymlinks,
-      exclude: args.exclude,
+      exclude,
       threads: args.threads,
       signal: io.signal,
       onProgress: bar
@@ -73,6 +83,35 @@ export async function runCreate(args: CreateArgs, io: Io): Promise<number> {
   if (args.json) io.stdout.write(`${JSON.stringify({ ...createdJson(created, meta), output })}\n`);
   else if (!args.quiet) io.stdout.write(createSummary(createdFacts(created, meta), output));
   return 0;
+}
+
+/**
+ * Where to write: NAME.torrent in the cwd by default; `-o DIR` (an existing directory, or any path
+ * ending in a separator, which must then be an existing directory) means NAME.torrent inside it.
+ */
+function outputPath(option: string | undefined, fileName: string): string {
+  if (option === undefined) return fileName;
+  const dirMeant = option.endsWith('/') || (process.platform === 'win32' && option.endsWith('\\'));
+  if (dirMeant || isDirectory(option)) {
+    checkOutputDirectory(option);
+    return join(option, fileName);
+  }
+  return option;
+}
+
+/**
+ * Each --exclude pattern compiled on its own before anything is read, so a bad one is a usage error
+ * that names it rather than a failure after the walk has started.
+ */
+function checkExcludes(patterns: readonly string[]): void {
+  for (const p of patterns) {
+    try {
+      compileExcludes([p]);
+    } catch (err) {
+      const why = err instanceof MetainfoError ? err.message : 'not a valid pattern (check its [...] classes)';
+      throw usageError(`--exclude '${p}': ${why.split('\n')[0]}`);
+    }
+  }
 }
 
 function isDirectory(path: string): boolean {

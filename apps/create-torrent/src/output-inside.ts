@@ -1,0 +1,53 @@
+// When the .torrent is written inside the directory it is made of (`cd proj && create-torrent .`),
+// the walk would find it: a second run with -f would put the first run's torrent into the new one,
+// and the info hash would change on every run. The output (and this CLI's own temporary files next
+// to it) are left out with exclude patterns that match exactly that path and nothing else.
+
+import { realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { TEMP_PREFIX, TEMP_SUFFIX } from './write-file.ts';
+
+/**
+ * Exclude patterns for `output` when it lies inside the directory `input`, or undefined when it
+ * does not (or `input` is a file). Both paths must exist up to the output's directory.
+ */
+export function outputInside(input: string, output: string): string[] | undefined {
+  let root: string;
+  let dir: string;
+  try {
+    root = realpathSync(input);
+    if (!statSync(root).isDirectory()) return undefined;
+    dir = realpathSync(dirname(output));
+  } catch {
+    return undefined;
+  }
+  const rel = relative(root, join(dir, basename(output)));
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
+  const parts = rel.split(sep);
+  const dirs = parts.slice(0, -1).map(literal);
+  return [
+    exactPath(dirs, '', parts[parts.length - 1]!),
+    exactPath(dirs, `${literal(TEMP_PREFIX)}*`, TEMP_SUFFIX),
+  ];
+}
+
+/**
+ * A glob for the path `dirs/HEAD+TAIL` from the torrent's root and nothing else: `dirs` and `head`
+ * are glob text, `tail` (non-empty) is literal text that ends the last component.
+ *
+ * A pattern without `/` matches a component at any depth, so the pattern needs a `/` even for a
+ * file at the root. It gets one inside a character class on the last character, `[c/]`, which
+ * can only match `c` there (no path ends in `/`), and is matched against the whole path.
+ */
+function exactPath(dirs: readonly string[], head: string, tail: string): string {
+  const chars = Array.from(tail);
+  const final = chars.pop()!;
+  // `[!` and `[^` open a negated class, and `]` right after `[` is taken as a member: put `/` first for those.
+  const cls = final === '!' || final === '^' ? `[/${final}]` : final === ']' ? '[]/]' : `[${final}/]`;
+  return [...dirs, head + literal(chars.join('')) + cls].join('/');
+}
+
+/** `text` as a glob that matches only itself: every character a glob treats specially is put in a class. */
+export function literal(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `[${c}]`);
+}
