@@ -2,7 +2,7 @@ import { posix, win32 } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseTorrent } from './parse/parse-torrent.ts';
-import { sanitizeComponent, sanitizePath } from './sanitize.ts';
+import { isSafeComponent, sanitizeComponent, sanitizePath } from './sanitize.ts';
 import { fixture, libtorrentManifest } from './test-fixtures.ts';
 
 const ROOTS = { posix: '/downloads/root', win32: 'D:\\downloads\\root' };
@@ -86,3 +86,39 @@ describe('accept_but_sanitize_paths fixtures', () => {
     });
   }
 });
+
+describe('isSafeComponent', () => {
+  it('accepts names that are legal as they are on POSIX', () => {
+    for (const c of ['a', 'back\\slash', 'tab\tname', 'C:', 'con.txt', 'bad\udcffbyte', 'trailing. ', '\u202eexe.avi', 'x'.repeat(255)]) {
+      expect(isSafeComponent(c), JSON.stringify(c)).toBe(true);
+    }
+  });
+
+  it('refuses what is not one name or could leave the directory', () => {
+    for (const c of ['', '.', '..', 'a/b', '/', 'a\u0000b', 'lone\ud800', 'lone\udc10', 'x'.repeat(256), 'é'.repeat(128)]) {
+      expect(isSafeComponent(c), JSON.stringify(c)).toBe(false);
+    }
+  });
+
+  it('applies the Windows rules with windows: true', () => {
+    for (const c of ['back\\slash', 'tab\tname', 'C:', 'a:b', 'con.txt', 'LPT1', 'trailing.', 'trailing ', 'bad\udcffbyte', 'a?b']) {
+      expect(isSafeComponent(c, { windows: true }), JSON.stringify(c)).toBe(false);
+    }
+    expect(isSafeComponent('normal name.txt', { windows: true })).toBe(true);
+  });
+
+  it('a path of safe components stays inside the directory it is joined to', () => {
+    fc.assert(fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 6 }), { minLength: 1, maxLength: 4 }), (components) => {
+      if (components.every((c) => isSafeComponent(c))) {
+        const p = posix.resolve(ROOTS.posix, ...components);
+        expect(p.startsWith(ROOTS.posix + '/'), p).toBe(true);
+      }
+      if (components.every((c) => isSafeComponent(c, { windows: true }))) staysInside(components);
+    }), { numRuns: 500 });
+  });
+
+  it('leaves sanitizePath as strict as it was (it names the files downloads create)', () => {
+    expect(sanitizePath(['back\\slash', 'tab\tname', 'bad\udcffbyte'])).toEqual(['back_slash', 'tab_name', 'bad_byte']);
+  });
+});
+

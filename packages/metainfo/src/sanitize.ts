@@ -16,6 +16,13 @@
 // - reserved device names (CON, PRN, AUX, NUL, CLOCK$, COM0-9, LPT0-9, with any extension, any
 //   case) get a "_" prefix.
 // The result joined with "/" (or the platform separator) never leaves the directory it is joined to.
+//
+// isSafeComponent answers a narrower question for reading data that already exists (verify): can
+// this component be used exactly as it is? Files made from a directory keep names with "\\",
+// control characters or non-UTF-8 bytes that are legal on POSIX, and only the unchanged name finds
+// them.
+
+import { textBytes } from './util/text.ts';
 
 /** Options for {@link sanitizePath}. */
 export interface SanitizeOptions {
@@ -77,4 +84,32 @@ export function sanitizePath(components: readonly string[], opts: SanitizeOption
     if (safe !== undefined) out.push(safe);
   }
   return out.length > 0 ? out : ['_'];
+}
+
+// Lone surrogates other than U+DC80..U+DCFF (the escapes of non-UTF-8 bytes) stand for nothing.
+const LONE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const WINDOWS_UNSAFE = /[\u0000-\u001f\\<>:"|?*]|[. ]$/;
+
+/**
+ * True when `component` can name a file or directory exactly as it is, directly below a directory,
+ * on the platform `opts` describes: not empty, `.` or `..`, no `/` or NUL, no longer than
+ * `maxComponentBytes`; lone surrogates only as escapes of non-UTF-8 bytes (U+DC80..U+DCFF, which
+ * must then be opened by their bytes). With `windows: true` also none of the characters Windows
+ * refuses (`\\`, controls, `<>:"|?*`), no trailing dot or space, no reserved device name and no
+ * lone surrogates. A path of safe components joined onto a directory stays inside it.
+ *
+ * ```ts
+ * isSafeComponent('back\\slash');                    // true: a legal POSIX name
+ * isSafeComponent('back\\slash', { windows: true }); // false
+ * ```
+ */
+export function isSafeComponent(component: string, opts: SanitizeOptions = {}): boolean {
+  if (component === '' || component === '.' || component === '..') return false;
+  if (component.includes('/') || component.includes('\u0000')) return false;
+  for (const m of component.matchAll(LONE)) {
+    const u = m[0].charCodeAt(0);
+    if (opts.windows || u < 0xdc80 || u > 0xdcff) return false;
+  }
+  if (opts.windows && (WINDOWS_UNSAFE.test(component) || WINDOWS_RESERVED.test(component))) return false;
+  return textBytes(component).length <= (opts.maxComponentBytes ?? 255);
 }

@@ -2,8 +2,8 @@
 // torrent (metainfo's verifyTorrent), report the bad pieces and the files they touch, exit 1 if any.
 
 import { existsSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import { hasPiece, sanitizePath, verifyTorrent, type ParsedTorrent } from '@torrentkit/metainfo';
+import { basename, resolve } from 'node:path';
+import { createFileLocator, hasPiece, verifyTorrent, type FileLocation, type ParsedTorrent } from '@torrentkit/metainfo';
 import type { VerifyArgs } from '../args.ts';
 import { CliError } from '../errors.ts';
 import type { Io } from '../io.ts';
@@ -23,6 +23,8 @@ export interface VerifyJson {
   badPieces: number[];
   /** Paths ('/'-joined torrent paths) of the files that overlap a bad piece. */
   badFiles: string[];
+  /** Files that exist but could not be read here (e.g. a non-UTF-8 name on Deno), and why. */
+  unavailableFiles: Array<{ path: string; reason: string }>;
 }
 
 export async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
@@ -33,7 +35,7 @@ export async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
   let result;
   try {
     result = await verifyTorrent(t, args.path, {
-      resolvePath: fileLocator(t, args.path),
+      resolvePath: await fileLocator(t, args.path),
       threads: args.threads,
       signal: io.signal,
       onProgress: bar
@@ -54,6 +56,7 @@ export async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
     goodPieces: result.have,
     badPieces,
     badFiles: filesTouching(t, badPieces),
+    unavailableFiles: result.unavailable.map((u) => ({ path: displayPath(t, t.files[u.index]!).join('/'), reason: u.reason })),
   };
   if (args.json) io.stdout.write(`${JSON.stringify(json)}\n`);
   else if (json.ok) {
@@ -62,29 +65,77 @@ export async function runVerify(args: VerifyArgs, io: Io): Promise<number> {
     io.stdout.write(`FAILED: ${badPieces.length} of ${json.pieceCount} pieces of ${t.name} do not match\n`);
     io.stdout.write(`bad pieces: ${ranges(badPieces)}\n`);
     for (const f of json.badFiles) io.stdout.write(`bad file: ${f}\n`);
+    for (const u of json.unavailableFiles) io.stdout.write(`cannot read: ${u.path}: ${u.reason}\n`);
   }
   return json.ok ? 0 : 1;
 }
 
+type Locate = (f: { path: readonly string[] }) => FileLocation;
+
 /**
- * Where each file is on disk. Multi-file: PATH is the torrent's directory (what `create` was given),
- * or a download directory holding it under the torrent's name; files are below it with their
- * components sanitised, so nothing can point outside PATH. Single-file: PATH is the file itself, or
- * a directory holding it under the torrent's name.
+ * Where each file is on disk. PATH is what the torrent was made from (the torrent's directory, or
+ * the file itself for a single-file torrent) or a directory holding it under its name (a client's
+ * save path). When both readings are possible, the one under which more of the torrent's files are
+ * present with their sizes wins (ties: the named subdirectory, unless PATH already has the name).
+ * Paths are used as they are where that is safe on this platform, else sanitised (metainfo's
+ * createFileLocator), so nothing can point outside PATH.
  */
-function fileLocator(t: ParsedTorrent, root: string): (f: { path: readonly string[] }) => string {
-  if (isMultiFile(t)) {
-    const named = join(root, ...sanitizePath([t.name]));
-    const dir = basename(resolve(root)) !== t.name && isDirectory(named) ? named : root;
-    return (f) => join(dir, ...sanitizePath(innerPath(t, { path: [...f.path] })));
+async function fileLocator(t: ParsedTorrent, root: string): Promise<Locate> {
+  if (!statSync(root).isDirectory()) {
+    // PATH is a file: the single-file torrent's data (a multi-file torrent finds nothing there).
+    if (!isMultiFile(t)) return () => root;
+    const locate = await createFileLocator(root);
+    return (f) => locate(innerPath(t, { path: [...f.path] }));
   }
-  const target = statSync(root).isDirectory() ? join(root, ...sanitizePath([t.name])) : root;
-  return () => target;
+  const locate = await createFileLocator(root);
+  let candidates: Locate[];
+  if (isMultiFile(t)) {
+    const inner = (f: { path: readonly string[] }): string[] => innerPath(t, { path: [...f.path] });
+    const asFolder: Locate = (f) => locate(inner(f));
+    if (!isDirectory(locate([t.name]))) return asFolder;
+    const asParent: Locate = (f) => locate([t.name, ...inner(f)]);
+    candidates = basename(resolve(root)) !== t.name ? [asParent, asFolder] : [asFolder, asParent];
+  } else {
+    // A single file is saved under its own path (the v2 file tree key, which may differ from the
+    // name, as libtorrent does), or under the torrent's name by clients that use that.
+    candidates = [(f) => locate(f.path)];
+    const file = t.files.find((f) => !f.pad);
+    if (file && (file.path.length !== 1 || file.path[0] !== t.name)) candidates.push(() => locate([t.name]));
+  }
+  if (candidates.length === 1) return candidates[0]!;
+  let best = candidates[0]!;
+  let bestScore = -1;
+  for (const c of candidates) {
+    const score = presence(t, c);
+    if (score > bestScore) [best, bestScore] = [c, score];
+  }
+  return best;
 }
 
-function isDirectory(path: string): boolean {
+/** How well `locate` finds the torrent's files: files with the right size first, then files present. */
+function presence(t: ParsedTorrent, locate: Locate): number {
+  const files = t.files.filter((f) => !f.pad);
+  let sized = 0;
+  let present = 0;
+  for (const f of files) {
+    const where = locate(f);
+    if (typeof where !== 'string' && !(where instanceof Uint8Array)) continue;
+    try {
+      const st = statSync(where as string);
+      if (!st.isFile()) continue;
+      present++;
+      if (st.size === f.length) sized++;
+    } catch {
+      // absent: counts for nothing
+    }
+  }
+  return sized * (files.length + 1) + present;
+}
+
+function isDirectory(path: FileLocation): boolean {
+  if (typeof path !== 'string' && !(path instanceof Uint8Array)) return false;
   try {
-    return statSync(path).isDirectory();
+    return statSync(path as string).isDirectory();
   } catch {
     return false;
   }

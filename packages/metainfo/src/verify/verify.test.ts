@@ -84,4 +84,34 @@ describe('verifyTorrent', () => {
     const r2 = await verifyTorrent(torrent, t.dir, { resolvePath: () => join(t.dir, 'short.bin') });
     expect(r2.have).toBe(0);
   });
+
+  it('checks v2 files whole against their pieces root when `piece layers` is absent (BEP 52 allows it)', async () => {
+    const torrent = await build('set', 'v2');
+    expect(torrent.pieceLayers.size).toBeGreaterThan(0);
+    const bare = { ...torrent, pieceLayers: new Map<string, Uint8Array>() };
+    const intact = await verifyTorrent(bare, t.dir, { threads: 0 });
+    expect(bits(intact.bitfield, intact.pieceCount)).toBe('111111111');
+    const { dir, cleanup } = makeTree({});
+    try {
+      const { cpSync } = await import('node:fs');
+      cpSync(join(t.dir, 'set'), join(dir, 'set'), { recursive: true });
+      const fd = openSync(join(dir, 'set/c/d'), 'r+');
+      writeSync(fd, new Uint8Array([1]), 0, 1, PL + 7);
+      closeSync(fd);
+      // pieces: a (4), b (1), c/d (3), z (1). Without its layer c/d is good or bad as a whole.
+      for (const threads of [0, 2]) {
+        const r = await verifyTorrent(bare, dir, { threads });
+        expect(bits(r.bitfield, r.pieceCount)).toBe('111110001');
+      }
+      // With the layers only the damaged piece is bad.
+      const layered = await verifyTorrent(torrent, dir, { threads: 0 });
+      expect(bits(layered.bitfield, layered.pieceCount)).toBe('111111011');
+      // A missing file without its layer: all its pieces bad, even if zeros would hash right.
+      rmSync(join(dir, 'set/a'));
+      const gone = await verifyTorrent(bare, dir, { threads: 0 });
+      expect(bits(gone.bitfield, gone.pieceCount)).toBe('000010001');
+    } finally {
+      cleanup();
+    }
+  });
 });
