@@ -4,10 +4,11 @@
 import { encode, type BDict, type BValue } from '@torrentkit/bencode';
 import { MetainfoError } from './errors.ts';
 import { readAnnounce, readAnnounceList, readUrlList } from './parse/trackers.ts';
-import { bytesAt, intAt, isDict } from './parse/fields.ts';
+import { bytesAt, isDict, listAt } from './parse/fields.ts';
+import { readComment, readCreatedBy, readCreationDate } from './parse/top-level.ts';
 import type { TorrentFileInput, TorrentInput, TorrentVersion } from './types.ts';
 import { fromHex, toHex } from './util/hex.ts';
-import { compareKeys, displayText, textBytes } from './util/text.ts';
+import { bytesText, compareKeys, displayText, textBytes } from './util/text.ts';
 
 const INFO_KEYS = ['name', 'piece length', 'pieces', 'files', 'length', 'file tree', 'meta version', 'private', 'source', 'attr', 'symlink path', 'sha1', 'mtime'];
 const OUTER_KEYS = ['info', 'announce', 'announce-list', 'url-list', 'comment', 'created by', 'creation date', 'piece layers'];
@@ -42,17 +43,64 @@ function attrOf(f: TorrentFileInput): string {
   return `${f.pad ? 'p' : ''}${f.executable ? 'x' : ''}${f.hidden ? 'h' : ''}${f.symlink ? 'l' : ''}`;
 }
 
-/** The keys a file contributes to its v1 `files` entry or v2 tree leaf (not `path`). */
-function fileKeys(f: TorrentFileInput, v2: boolean): Record<string, unknown> {
+/**
+ * The keys a file contributes to its v1 `files` entry or v2 tree leaf (not `path`). `original` is
+ * the file's entry in the info dict it was parsed from, if known.
+ */
+function fileKeys(f: TorrentFileInput, v2: boolean, original?: BDict): Record<string, unknown> {
   const d: Record<string, unknown> = Object.create(null);
   const attr = attrOf(f);
   if (attr !== '') d['attr'] = attr;
-  d['length'] = f.length;
+  // A symlink's length means nothing (the parser reads 0 whatever is there): libtorrent writes 0,
+  // hand-made torrents leave it out or write the target's size. An original entry's key (or its
+  // absence) is kept so a rebuilt info dict hashes the same.
+  if (f.symlinkPath !== undefined && original !== undefined && isSymlinkEntry(original)) {
+    if (original['length'] !== undefined) d['length'] = original['length'];
+  } else d['length'] = f.length;
   if (f.mtime !== undefined) d['mtime'] = f.mtime;
   if (f.sha1 !== undefined && !v2) d['sha1'] = f.sha1;
   if (f.symlinkPath !== undefined) d['symlink path'] = [...f.symlinkPath];
   if (v2 && f.piecesRoot !== undefined && f.length > 0) d['pieces root'] = f.piecesRoot;
   return d;
+}
+
+/** An entry the parser reads as a BEP 47 symlink: `l` in `attr` and a `symlink path` list. */
+function isSymlinkEntry(d: BDict): boolean {
+  const attr = bytesAt(d, 'attr');
+  return attr !== undefined && attr.includes(0x6c) && listAt(d, 'symlink path') !== undefined;
+}
+
+/**
+ * The original entries of a parsed info dict, found by a file's path (as the parser reads it: `[name]`
+ * for a single file, else `[name, ...components]`), for the symlinks only: nothing else needs them.
+ */
+function originalEntries(info: BDict | undefined, single: boolean, v2: boolean): (f: TorrentFileInput) => BDict | undefined {
+  if (info === undefined) return () => undefined;
+  if (v2) {
+    const tree = info['file tree'];
+    return (f) => {
+      let node: BValue | undefined = tree;
+      for (const part of single ? f.path : f.path.slice(1)) node = isDict(node) ? node[part] : undefined;
+      const leaf = isDict(node) ? node[''] : undefined;
+      return isDict(leaf) ? leaf : undefined;
+    };
+  }
+  if (single) return () => info;
+  let byPath: Map<string, BDict> | undefined;
+  return (f) => {
+    if (f.symlinkPath === undefined) return undefined;
+    if (byPath === undefined) {
+      byPath = new Map();
+      for (const entry of listAt(info, 'files') ?? []) {
+        if (!isDict(entry) || !isSymlinkEntry(entry)) continue;
+        let list = listAt(entry, 'path.utf-8');
+        if (list === undefined || list.length === 0) list = listAt(entry, 'path');
+        if (list === undefined || !list.every((c) => c instanceof Uint8Array)) continue;
+        byPath.set(JSON.stringify((list as Uint8Array[]).map(bytesText)), entry);
+      }
+    }
+    return byPath.get(JSON.stringify(f.path.slice(1)));
+  };
 }
 
 function checkFile(f: TorrentFileInput, i: number): void {
@@ -65,6 +113,7 @@ function checkFile(f: TorrentFileInput, i: number): void {
 /** The `file tree` of a v2/hybrid torrent: pad files left out (BEP 52 aligns by itself). */
 function fileTree(t: TorrentInput, single: boolean): Record<string, unknown> {
   const tree: Record<string, unknown> = Object.create(null);
+  const original = originalEntries(t.info, single, true);
   for (const f of t.files) {
     if (f.pad) continue;
     const parts = single ? [...f.path] : f.path.slice(1);
@@ -78,7 +127,7 @@ function fileTree(t: TorrentInput, single: boolean): Record<string, unknown> {
       node = next;
     }
     const leaf: Record<string, unknown> = Object.create(null);
-    leaf[''] = fileKeys(f, true);
+    leaf[''] = fileKeys(f, true, f.symlinkPath === undefined ? undefined : original(f));
     node[parts[parts.length - 1]!] = leaf;
   }
   return tree;
@@ -104,10 +153,11 @@ function buildInfo(t: TorrentInput): Uint8Array {
   if (version !== 'v2') {
     if (!(t.pieces instanceof Uint8Array) || t.pieces.length % 20 !== 0) throw bad('v1 and hybrid torrents need pieces (20 bytes each)');
     info['pieces'] = t.pieces;
-    if (single) Object.assign(info, fileKeys(t.files[0]!, false));
+    const original = originalEntries(t.info, single, false);
+    if (single) Object.assign(info, fileKeys(t.files[0]!, false, original(t.files[0]!)));
     else {
       info['files'] = t.files.map((f) => {
-        const d = fileKeys(f, false);
+        const d = fileKeys(f, false, original(f));
         d['path'] = f.path.slice(1);
         return d;
       });
@@ -144,9 +194,12 @@ export function encodeTorrent(t: TorrentInput): Uint8Array {
   const infoBytes = t.infoBytes instanceof Uint8Array ? t.infoBytes : buildInfo(t);
   const raw = t.raw ?? (Object.create(null) as BDict);
   const outer = without(raw, OUTER_KEYS);
+  // `same`: the typed value is what the parser reads from `raw`, so raw's bytes (or raw's lack of
+  // the key, as when only `comment.utf-8` is there) stay as they are.
   const keep = (key: string, same: boolean, value: unknown): void => {
-    if (same && raw[key] !== undefined) outer[key] = raw[key];
-    else if (value !== undefined) outer[key] = value;
+    if (same) {
+      if (raw[key] !== undefined) outer[key] = raw[key];
+    } else if (value !== undefined) outer[key] = value;
   };
 
   keep('announce', readAnnounce(raw) === t.announce, t.announce);
@@ -154,14 +207,13 @@ export function encodeTorrent(t: TorrentInput): Uint8Array {
   keep('announce-list', sameJson(readAnnounceList(raw), tiers), tiers.length > 0 ? tiers : undefined);
   const urls = [...(t.urlList ?? [])];
   keep('url-list', sameJson(readUrlList(raw), urls), urls.length > 0 ? urls : undefined);
-  const createdBy = bytesAt(raw, 'created by');
-  keep('created by', (createdBy && displayText(createdBy)) === t.createdBy, t.createdBy);
+  keep('created by', readCreatedBy(raw) === t.createdBy, t.createdBy);
   // The parser prefers `comment.utf-8`; a changed comment replaces both.
-  const comment = bytesAt(raw, 'comment.utf-8') ?? bytesAt(raw, 'comment');
-  const sameComment = (comment && displayText(comment)) === t.comment;
+  const sameComment = readComment(raw) === t.comment;
   keep('comment', sameComment, t.comment);
   if (!sameComment) delete outer['comment.utf-8'];
-  keep('creation date', intAt(raw, 'creation date') === t.creationDate, t.creationDate);
+  // A negative or huge date reads back as undefined: unchanged, it stays as it was.
+  keep('creation date', readCreationDate(raw) === t.creationDate, t.creationDate);
 
   const typedLayers = t.pieceLayers ?? new Map<string, Uint8Array>();
   const layers = new Map<Uint8Array, Uint8Array>();

@@ -51,7 +51,8 @@ export type MetainfoErrorCode =
   /** A `piece layers` entry is malformed, unknown, of the wrong size or does not hash to its
    * `pieces root` (libtorrent: torrent_invalid_piece_layer). */
   | 'METAINFO_INVALID_PIECE_LAYER'
-  /** Not a `magnet:` URI, or a malformed parameter. */
+  /** Not a `magnet:` URI, or a malformed parameter; from `formatMagnet`, a value it cannot write
+   * so that `parseMagnet` reads it back (a backwards `select` range, a negative `length`...). */
   | 'METAINFO_INVALID_MAGNET'
   /** A magnet link without any usable `xt` info hash. */
   | 'METAINFO_MISSING_INFO_HASH'
@@ -59,6 +60,8 @@ export type MetainfoErrorCode =
   | 'METAINFO_INVALID_INFO_HASH'
   /** A torrent object given to the writer (or options given to the builder) are incomplete or inconsistent. */
   | 'METAINFO_INVALID_INPUT'
+  /** Building: an exclude pattern is malformed (a backwards class range like `[z-a]`, or only slashes). */
+  | 'METAINFO_INVALID_EXCLUDE'
   /** Building/verifying: a file listed for hashing does not exist (any more). */
   | 'METAINFO_FILE_MISSING'
   /** Building/verifying: a file could not be opened or read. */

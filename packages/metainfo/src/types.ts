@@ -85,7 +85,10 @@ export interface ParsedTorrent {
   comment?: string;
   /** `created by`. */
   createdBy?: string;
-  /** `creation date` in seconds since the Unix epoch. */
+  /**
+   * `creation date` in seconds since the Unix epoch; undefined when absent, negative or beyond
+   * 2^53 (the original value stays in `raw`, and {@link encodeTorrent} writes it back unchanged).
+   */
   creationDate?: number;
   /**
    * BEP 52 `piece layers`: for every file larger than one piece, its layer of piece hashes

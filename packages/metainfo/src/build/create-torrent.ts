@@ -9,7 +9,7 @@ import { writeInfo, type BuiltFile, type InfoFiles } from './info-writer.ts';
 import { compareUtf8, encodedKey, pathComparator, type PathComponents } from './order.ts';
 import { pieceLayers } from './piece-layers.ts';
 import { isValidPieceLength, MAX_PIECE_LENGTH, pickPieceLength } from './piece-length.ts';
-import { diskPath, torrentPath, type FoundDir, type FoundFile } from './found-file.ts';
+import { diskPath, hasRawBytes, shownPath, torrentPath, type FoundDir, type FoundFile } from './found-file.ts';
 
 /** One file of an explicit file list. */
 export interface FileSpec {
@@ -159,6 +159,7 @@ async function prepare(input: CreateTorrentInput, options: CreateTorrentOptions,
     }
   }
   checkNoFileIsADirectory(ordered);
+  checkReadable(ordered);
   const total = ordered.reduce((n, f) => n + f.length, 0);
   if (total === 0) throw metainfoError('METAINFO_INVALID_LENGTH', 'all files are empty: nothing to hash');
   return { ordered, single, name, total, pieceLength: choosePieceLength(total, options) };
@@ -184,6 +185,19 @@ function checkNoFileIsADirectory(files: readonly FoundFile[]): void {
     const path = torrentPath(f).join('/');
     if (dirs.has(encodedKey(path))) throw metainfoError('METAINFO_INVALID_INPUT', `torrent path ${path} is both a file and a directory`);
   }
+}
+
+/**
+ * The hasher (hash/read-node.ts) opens paths given as text, which cannot name a file whose name is
+ * not UTF-8: such a file is refused here, before any hashing, rather than reported missing after.
+ */
+function checkReadable(files: readonly FoundFile[]): void {
+  const raw = files.find((f) => hasRawBytes(diskPath(f)));
+  if (raw === undefined) return;
+  throw metainfoError(
+    'METAINFO_FILE_UNREADABLE',
+    `cannot hash ${shownPath(diskPath(raw))}: its name is not valid UTF-8, which the hasher cannot open yet; leave it out with an exclude pattern (--exclude)`,
+  );
 }
 
 function choosePieceLength(total: number, options: CreateTorrentOptions): number {
@@ -249,7 +263,12 @@ export function announceTiers(a: CreateTorrentOptions['announce']): string[][] {
 }
 
 async function collect(input: CreateTorrentInput, o: CreateTorrentOptions): Promise<{ files: FoundFile[]; single: boolean; name: string }> {
-  const { walk, rootName, WalkFailure } = await import('./walk-node.ts');
+  const { walk, rootName: baseName, WalkFailure } = await import('./walk-node.ts');
+  const rootName = (root: string): string => {
+    const name = baseName(root);
+    if (name === '') throw metainfoError('METAINFO_MISSING_NAME', `${root} has no name to give the torrent: set options.name`);
+    return name;
+  };
   const exclude = o.exclude && o.exclude.length > 0 ? compileExcludes(o.exclude) : undefined;
   const walkOpts = { includeHidden: o.includeHidden, followSymlinks: o.followSymlinks, exclude, signal: o.signal };
   try {
@@ -258,14 +277,16 @@ async function collect(input: CreateTorrentInput, o: CreateTorrentOptions): Prom
       if (roots.length > 1 && !o.name) throw metainfoError('METAINFO_MISSING_NAME', 'a torrent of several paths needs options.name');
       // Listing runs on this thread: a listing worker was tried and left more memory behind
       // (its malloc arena) than the garbage it kept off this heap.
+      // Named first: a root without a name (`/`) fails before it is walked.
+      const names = roots.length === 1 && o.name ? [o.name] : roots.map(rootName);
       const listed = await Promise.all(roots.map((root) => walk(root, walkOpts)));
       if (roots.length === 1) {
         const res = listed[0]!;
-        return { files: res.files, single: !res.isDirectory, name: o.name ?? rootName(roots[0]!) };
+        return { files: res.files, single: !res.isDirectory, name: o.name ?? names[0]! };
       }
       const files: FoundFile[] = [];
-      roots.forEach((root, i) => {
-        const base = rootName(root);
+      roots.forEach((_, i) => {
+        const base = names[i]!;
         const moved = new Map<FoundDir, FoundDir>();
         for (const f of listed[i]!.files) {
           let dir = moved.get(f.dir);

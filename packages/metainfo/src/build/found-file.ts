@@ -38,3 +38,25 @@ export function torrentPath(f: FoundFile): string[] {
   if (f.name !== undefined) path[rel.length] = f.name;
   return path;
 }
+
+const RAW_BYTE = /[\uDC80-\uDCFF]/;
+
+/**
+ * The path holds U+DC80..U+DCFF, which may be escapes of bytes that are not UTF-8 (a name read as
+ * bytes; see util/text.ts). Such a path must reach node:fs as bytes.
+ */
+export function hasRawBytes(path: string): boolean {
+  return RAW_BYTE.test(path);
+}
+
+/** A path for messages: escaped bytes as `\xFF`, other control and replacement characters as `\uXXXX`. */
+export function shownPath(path: string): string {
+  let out = '';
+  for (const ch of path) {
+    const cp = ch.codePointAt(0)!;
+    if (cp >= 0xdc80 && cp <= 0xdcff) out += `\\x${(cp - 0xdc00).toString(16).toUpperCase()}`;
+    else if (cp < 0x20 || cp === 0x7f || cp === 0xfffd || (cp >= 0xd800 && cp <= 0xdfff)) out += `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+    else out += ch;
+  }
+  return out;
+}

@@ -2,9 +2,13 @@
 // out unless asked for; symlinks are skipped unless `followSymlinks`, and when followed a directory
 // that is already on the current path (a loop) is skipped, so a walk always ends. Paths are
 // returned in no particular order: ordering is the builder's job.
-import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { basename, join } from 'node:path';
-import type { FoundDir, FoundFile } from './found-file.ts';
+// Names that are not UTF-8 are read as bytes and carried as U+DC80..U+DCFF escapes (the convention
+// parseTorrent reads such names with), so the torrent holds the raw bytes, as mktorrent writes them.
+import { Buffer } from 'node:buffer';
+import { lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { basename, join, resolve, sep } from 'node:path';
+import { bytesText, textBytes } from '../util/text.ts';
+import { hasRawBytes, shownPath, type FoundDir, type FoundFile } from './found-file.ts';
 import type { Matcher } from './glob.ts';
 
 /** A file found on disk. */
@@ -30,7 +34,7 @@ export class WalkFailure extends Error {
 export async function walk(root: string, opts: WalkOptions = {}): Promise<{ isDirectory: boolean; files: FoundFile[] }> {
   let st: Stats;
   try {
-    st = statSync(root);
+    st = statSync(fsPath(root));
   } catch (err) {
     throw failure(err, root);
   }
@@ -43,37 +47,47 @@ export async function walk(root: string, opts: WalkOptions = {}): Promise<{ isDi
   // Real paths of the directories on the current descent, to break symlink loops.
   const ancestors = new Set<string>();
   const visit = async (dir: string, rel: string[]): Promise<void> => {
-    const real = opts.followSymlinks ? realpathSync(dir) : dir;
+    const real = opts.followSymlinks ? realpathSync(fsPath(dir), { encoding: 'buffer' }).toString('latin1') : dir;
     if (ancestors.has(real)) return;
     ancestors.add(real);
     // join()'s prefix for a child of `dir`, so a file's path is that plus its name.
-    const here: FoundDir = { path: dir, prefix: join(dir, '_').slice(0, -1), rel };
+    const here: FoundDir = { path: dir, prefix: childPath(dir, ''), rel };
     let entries: Dirent[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = readdirSync(fsPath(dir), { withFileTypes: true });
     } catch (err) {
       throw failure(err, dir);
     }
-    for (const entry of entries) {
+    // Names that are not UTF-8 come back with U+FFFD in them: list such a directory again as bytes.
+    const raw = entries.some((e) => e.name.includes('\uFFFD')) ? rawEntries(dir) : undefined;
+    const count = raw ? raw.length : entries.length;
+    for (let i = 0; i < count; i++) {
       if (++seen % 1000 === 0) {
         await new Promise((resolve) => setTimeout(resolve, 0));
         opts.signal?.throwIfAborted();
       }
-      const name = entry.name;
+      const entry = raw ? raw[i]!.type : entries[i]!;
+      const name = raw ? raw[i]!.name : entries[i]!.name;
       if (!opts.includeHidden && name.startsWith('.')) continue;
       if (opts.exclude?.(rel.length ? `${rel.join('/')}/${name}` : name)) continue;
-      const path = join(dir, name);
+      const path = childPath(dir, name);
+      if (entry === undefined) {
+        throw new WalkFailure(
+          'METAINFO_FILE_UNREADABLE',
+          `cannot read ${shownPath(path)}: its name is not valid UTF-8 and this runtime cannot read it as bytes; leave it out with an exclude pattern (--exclude)`,
+        );
+      }
       let stat: Stats;
       if (entry.isSymbolicLink()) {
         if (!opts.followSymlinks) continue;
         try {
-          stat = statSync(path);
+          stat = statSync(fsPath(path));
         } catch {
           continue; // a dangling link has no data to hash
         }
       } else if (entry.isFile() || entry.isDirectory()) {
         try {
-          stat = statSync(path);
+          stat = statSync(fsPath(path));
         } catch (err) {
           throw failure(err, path);
         }
@@ -89,14 +103,60 @@ export async function walk(root: string, opts: WalkOptions = {}): Promise<{ isDi
   return { isDirectory: true, files };
 }
 
-/** Default torrent name for a walked root. */
+/**
+ * Default torrent name for a walked root: the last component of its absolute path, so `.` and `..`
+ * are named after the directories they stand for. `''` for a file system root.
+ */
 export function rootName(root: string): string {
-  return basename(root.replace(/[\\/]+$/, '')) || basename(realpathSync(root));
+  return basename(resolve(root));
+}
+
+/**
+ * `join(dir, name)`. By hand when escaped bytes are involved: Bun's node:path turns lone surrogates
+ * into U+FFFD (and such a `dir` was made here, so is already normal).
+ */
+function childPath(dir: string, name: string): string {
+  if (!hasRawBytes(dir) && !hasRawBytes(name)) return name === '' ? join(dir, '_').slice(0, -1) : join(dir, name);
+  return dir.endsWith(sep) ? dir + name : dir + sep + name;
+}
+
+/** What node:fs is given for a path: the bytes when it holds escaped non-UTF-8 bytes. */
+export function fsPath(path: string): string | Buffer {
+  return hasRawBytes(path) ? Buffer.from(textBytes(path)) : path;
+}
+
+/**
+ * A directory's entries read as bytes, with their types (lstat: Bun's `withFileTypes` listing has
+ * no byte names). Deno's node:fs gives back U+FFFD for such bytes, so the file cannot be found
+ * again: its type is undefined, and the walk reports it unless it is left out.
+ */
+function rawEntries(dir: string): Array<{ name: string; type: Stats | undefined }> {
+  let names: Buffer[];
+  try {
+    names = readdirSync(fsPath(dir), { encoding: 'buffer' });
+  } catch (err) {
+    throw failure(err, dir);
+  }
+  const out: Array<{ name: string; type: Stats | undefined }> = [];
+  for (const bytes of names) {
+    const name = bytesText(bytes);
+    const path = childPath(dir, name);
+    try {
+      out.push({ name, type: lstatSync(fsPath(path)) });
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ENOENT') throw failure(err, path);
+      // Removed since the listing (nothing to hash), or a name this runtime lost.
+      if (name.includes('\uFFFD')) out.push({ name, type: undefined });
+    }
+  }
+  return out;
 }
 
 function failure(err: unknown, path: string): WalkFailure {
   const code = (err as { code?: string }).code === 'ENOENT' ? 'METAINFO_FILE_MISSING' : 'METAINFO_FILE_UNREADABLE';
-  return new WalkFailure(code, `${path}: ${(err as Error).message}`);
+  // node:fs quotes the path it was given (bytes as U+FFFD): name it as it is instead.
+  const why = hasRawBytes(path) ? String((err as { code?: string }).code ?? (err as Error).message) : (err as Error).message;
+  return new WalkFailure(code, `${shownPath(path)}: ${why}`);
 }
 
 /**

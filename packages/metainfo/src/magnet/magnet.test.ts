@@ -4,6 +4,7 @@ import { MetainfoError } from '../errors.ts';
 import { parseTorrent } from '../parse/parse-torrent.ts';
 import { fixture, fixtureNames, fixtureText } from '../test-fixtures.ts';
 import { fromHex, toBase32 } from '../util/hex.ts';
+import { bytesText } from '../util/text.ts';
 import { formatMagnet, magnetFromTorrent } from './format.ts';
 import { isSelected, parseMagnet } from './parse.ts';
 
@@ -72,9 +73,20 @@ describe('parseMagnet', () => {
     expect(codeOf(() => parseMagnet(`magnet:?xt=urn:btmh:1114${V2}`))).toBe('METAINFO_INVALID_INFO_HASH');
     expect(codeOf(() => parseMagnet(`magnet:?xt=urn:btih:${HASH}&so=3-1`))).toBe('METAINFO_INVALID_MAGNET');
     expect(codeOf(() => parseMagnet(`magnet:?xt=urn:btih:${HASH}&so=a`))).toBe('METAINFO_INVALID_MAGNET');
-    expect(codeOf(() => parseMagnet(`magnet:?xt=urn:btih:${HASH}&dn=%E0%A4%A`))).toBe('METAINFO_INVALID_MAGNET');
+    expect(codeOf(() => parseMagnet(`magnet:?xt=urn:btih:${HASH}&tr=%E0%A4%A`))).toBe('METAINFO_INVALID_MAGNET');
     expect(codeOf(() => parseMagnet(`magnet:?xt=urn:btih:${HASH}&xl=-1`))).toBe('METAINFO_INVALID_MAGNET');
     expect(codeOf(() => parseMagnet(`magnet:?xt=urn:btih:${HASH}&x=${'a'.repeat(70000)}`))).toBe('METAINFO_INVALID_MAGNET');
+  });
+
+  it('reads a dn that is not UTF-8 as clients do, keeping its bytes', () => {
+    const name = (dn: string): string | undefined => parseMagnet(`magnet:?xt=urn:btih:${HASH}&dn=${dn}`).name;
+    expect(name('%FF')).toBe('\udcff');
+    expect(name('caf%E9+x')).toBe('caf\udce9 x');
+    expect(name('%E0%A4%A')).toBe('\udce0\udca4%A');
+    expect(name('100%')).toBe('100%');
+    expect(name('%C3%A9%zz')).toBe('é%zz');
+    // The same bytes a torrent's non-UTF-8 name is read as, and written back.
+    expect(formatMagnet({ infoHash: HASH, name: name('a%FF%FEb') })).toBe(`magnet:?xt=urn:btih:${HASH}&dn=a%FF%FEb`);
   });
 
   it('only ever returns a link or throws MetainfoError (fast-check)', () => {
@@ -123,6 +135,46 @@ describe('formatMagnet', () => {
         expect(m.trackers).toEqual(unique);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('refuses what parseMagnet would reject', () => {
+    const at = (m: Parameters<typeof formatMagnet>[0]): string => codeOf(() => formatMagnet({ infoHash: HASH, ...m }));
+    expect(at({ select: [[3, 1]] })).toBe('METAINFO_INVALID_MAGNET');
+    expect(at({ select: [[1.5, NaN]] })).toBe('METAINFO_INVALID_MAGNET');
+    expect(at({ select: [[-1, 2]] })).toBe('METAINFO_INVALID_MAGNET');
+    expect(at({ select: [[0, 1e15]] })).toBe('METAINFO_INVALID_MAGNET');
+    expect(at({ select: [[0, Infinity]] })).toBe('METAINFO_INVALID_MAGNET');
+    expect(at({ length: -5 })).toBe('METAINFO_INVALID_MAGNET');
+    expect(at({ length: 1.5 })).toBe('METAINFO_INVALID_MAGNET');
+    expect(at({ length: 2 ** 53 })).toBe('METAINFO_INVALID_MAGNET');
+    expect(at({ trackers: ['http://t/\ud800'] })).toBe('METAINFO_INVALID_MAGNET');
+    expect(at({ name: 'a\ud800' })).toBe('METAINFO_INVALID_MAGNET');
+    expect(at({ select: [[0, 999_999_999_999_999]], length: Number.MAX_SAFE_INTEGER })).toBe('ok');
+  });
+
+  it('round-trips any link it accepts (fast-check)', () => {
+    const index = fc.oneof(fc.integer({ min: -2, max: 20 }), fc.double(), fc.constant(999_999_999_999_999));
+    const names = fc.oneof(fc.string({ unit: 'binary' }), fc.uint8Array({ maxLength: 8 }).map((b) => bytesText(b)));
+    fc.assert(
+      fc.property(
+        fc.option(names, { nil: undefined }),
+        fc.option(fc.oneof(fc.integer({ min: -3, max: 1e6 }), fc.double(), fc.constant(Number.MAX_SAFE_INTEGER)), { nil: undefined }),
+        fc.option(fc.array(fc.tuple(index, index), { minLength: 1, maxLength: 4 }), { nil: undefined }),
+        (name, length, select) => {
+          const input = { infoHash: HASH, name, length, select: select as Array<[number, number]> | undefined };
+          let uri: string;
+          try {
+            uri = formatMagnet(input);
+          } catch (err) {
+            expect(err).toBeInstanceOf(MetainfoError);
+            return;
+          }
+          const m = parseMagnet(uri);
+          expect([m.name, m.length, m.select]).toEqual([name, length, select]);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

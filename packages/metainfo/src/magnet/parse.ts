@@ -2,6 +2,7 @@
 // hashes (`xt=urn:btmh:1220<sha-256 hex>`, a multihash) and BEP 53 `so` file selection.
 import { MetainfoError } from '../errors.ts';
 import { fromBase32, fromHex, toHex } from '../util/hex.ts';
+import { bytesText } from '../util/text.ts';
 import type { MagnetLink } from './types.ts';
 
 /** Options for {@link parseMagnet}. */
@@ -23,6 +24,32 @@ function decodePart(s: string): string {
     throw bad(`malformed percent-encoding in ${JSON.stringify(s.slice(0, 40))}`);
   }
 }
+
+/**
+ * A display name, decoded as clients do: `%XX` escapes are bytes, a `%` that starts no escape is
+ * itself, and bytes that are not UTF-8 become U+DC80..U+DCFF escapes (as torrent names do), so a
+ * link is never refused for its name and {@link formatMagnet} writes the same bytes back.
+ */
+function decodeName(s: string): string {
+  if (!s.includes('%')) return s.replace(/\+/g, ' ');
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    const hex = c === '%' ? s.slice(i + 1, i + 3) : '';
+    if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+      out.push(parseInt(hex, 16));
+      i += 2;
+    } else if (c === '+') out.push(0x20);
+    else {
+      const code = s.codePointAt(i)!;
+      if (code > 0xffff) i++;
+      out.push(...encoder.encode(String.fromCodePoint(code)));
+    }
+  }
+  return bytesText(Uint8Array.from(out));
+}
+
+const encoder = new TextEncoder();
 
 /** Hex of a BitTorrent v1 hash written as 40 hex digits or 32 base32 characters. */
 function btih(value: string): string {
@@ -62,6 +89,8 @@ function parseSelect(value: string, maxRanges: number): Array<[number, number]> 
 /**
  * Parses a magnet URI. At least one `xt` must be a BitTorrent hash (`urn:btih:` or `urn:btmh:`);
  * other `xt` values are kept in `extra`. Numbered keys (`tr.1`, `xt.2`) count as their base key.
+ * `dn` is decoded leniently (see {@link MagnetLink.name}); other values must be well-formed
+ * percent-encoded UTF-8.
  *
  * @throws {MetainfoError} `METAINFO_INVALID_MAGNET`, `METAINFO_INVALID_INFO_HASH` or
  *   `METAINFO_MISSING_INFO_HASH`.
@@ -82,8 +111,9 @@ export function parseMagnet(uri: string, opts: ParseMagnetOptions = {}): MagnetL
     if (pair === '') continue;
     const eq = pair.indexOf('=');
     const rawKey = decodePart(eq < 0 ? pair : pair.slice(0, eq));
-    const value = eq < 0 ? '' : decodePart(pair.slice(eq + 1));
     const key = rawKey.replace(/\.\d+$/, '').toLowerCase();
+    const rawValue = eq < 0 ? '' : pair.slice(eq + 1);
+    const value = key === 'dn' ? decodeName(rawValue) : decodePart(rawValue);
     switch (key) {
       case 'xt': {
         const lower = value.toLowerCase();

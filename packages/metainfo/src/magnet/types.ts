@@ -4,7 +4,10 @@ export interface MagnetLink {
   infoHash?: string;
   /** v2 info hash (`xt=urn:btmh:1220...`), lower-case hex, 64 characters. */
   infoHashV2?: string;
-  /** Display name (`dn`). */
+  /**
+   * Display name (`dn`). Bytes that are not UTF-8 (`%FF`) are kept as U+DC80..U+DCFF escapes, the
+   * convention of `ParsedTorrent.name`; a `%` that starts no escape is kept as it is.
+   */
   name?: string;
   /** Exact length in bytes (`xl`). */
   length?: number;

@@ -14,6 +14,7 @@ import { readFileList, readSingleFile } from './files-v1.ts';
 import { layoutV1, layoutV2, reconcileHybrid } from './layout.ts';
 import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_PIECES, DEFAULT_MAX_SIZE, MAX_PIECE_LENGTH } from './limits.ts';
 import { readPieceLayers } from './piece-layers.ts';
+import { readComment, readCreatedBy, readCreationDate } from './top-level.ts';
 import { readAnnounce, readAnnounceList, readUrlList } from './trackers.ts';
 
 /** Options for {@link parseTorrent}. */
@@ -164,12 +165,12 @@ export function parseTorrent(bytes: Uint8Array, opts: ParseOptions = {}): Parsed
   if (announce !== undefined) torrent.announce = announce;
   const source = bytesAt(info, 'source');
   if (source !== undefined) torrent.source = displayText(source);
-  const comment = bytesAt(top, 'comment.utf-8') ?? bytesAt(top, 'comment');
-  if (comment !== undefined) torrent.comment = displayText(comment);
-  const createdBy = bytesAt(top, 'created by');
-  if (createdBy !== undefined) torrent.createdBy = displayText(createdBy);
-  const date = intAt(top, 'creation date');
-  if (date !== undefined && Number.isSafeInteger(date) && date >= 0) torrent.creationDate = date;
+  const comment = readComment(top);
+  if (comment !== undefined) torrent.comment = comment;
+  const createdBy = readCreatedBy(top);
+  if (createdBy !== undefined) torrent.createdBy = createdBy;
+  const date = readCreationDate(top);
+  if (date !== undefined) torrent.creationDate = date;
   return torrent;
 }
 
