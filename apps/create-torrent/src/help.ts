@@ -74,8 +74,11 @@ Prints the torrent's name, info hashes, size, pieces, trackers, web seeds, flags
   verify: `Usage: create-torrent verify FILE.torrent PATH [--json] [-q] [-t N]
 
 Hashes the data at PATH piece by piece and compares it with the torrent. PATH is what the torrent
-was made from (its file or directory), or a directory that holds it under the torrent's name.
-Missing and short files count as bad pieces. Exits 0 when every piece matches, 1 when any does not.
+was made from (its file or directory), or a directory that holds it under the torrent's name; when
+both readings are possible, the one where more of the torrent's files are present with their sizes
+is used. Files are looked up under their names as written in the torrent (sanitised only when a
+name could leave PATH). Missing and short files count as bad pieces. Exits 0 when every piece
+matches, 1 when any does not.
 `,
   magnet: `Usage: create-torrent magnet FILE.torrent
 

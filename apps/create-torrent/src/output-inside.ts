@@ -23,28 +23,13 @@ export function outputInside(input: string, output: string): string[] | undefine
   }
   const rel = relative(root, join(dir, basename(output)));
   if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
-  const parts = rel.split(sep);
-  const dirs = parts.slice(0, -1).map(literal);
+  const parts = rel.split(sep).map(literal);
+  const dirs = parts.slice(0, -1);
+  // A leading `/` anchors a pattern to the torrent's root (metainfo's exclude globs, as .gitignore).
   return [
-    exactPath(dirs, '', parts[parts.length - 1]!),
-    exactPath(dirs, `${literal(TEMP_PREFIX)}*`, TEMP_SUFFIX),
+    `/${[...dirs, parts[parts.length - 1]!].join('/')}`,
+    `/${[...dirs, `${literal(TEMP_PREFIX)}*${literal(TEMP_SUFFIX)}`].join('/')}`,
   ];
-}
-
-/**
- * A glob for the path `dirs/HEAD+TAIL` from the torrent's root and nothing else: `dirs` and `head`
- * are glob text, `tail` (non-empty) is literal text that ends the last component.
- *
- * A pattern without `/` matches a component at any depth, so the pattern needs a `/` even for a
- * file at the root. It gets one inside a character class on the last character, `[c/]`, which
- * can only match `c` there (no path ends in `/`), and is matched against the whole path.
- */
-function exactPath(dirs: readonly string[], head: string, tail: string): string {
-  const chars = Array.from(tail);
-  const final = chars.pop()!;
-  // `[!` and `[^` open a negated class, and `]` right after `[` is taken as a member: put `/` first for those.
-  const cls = final === '!' || final === '^' ? `[/${final}]` : final === ']' ? '[]/]' : `[${final}/]`;
-  return [...dirs, head + literal(chars.join('')) + cls].join('/');
 }
 
 /** `text` as a glob that matches only itself: every character a glob treats specially is put in a class. */

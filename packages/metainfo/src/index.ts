@@ -13,7 +13,7 @@ export {
 } from './infohash.ts';
 export { toHex, fromHex, toBase32, fromBase32 } from './util/hex.ts';
 export * from './hash/index.ts';
-export { sanitizePath, sanitizeComponent, type SanitizeOptions } from './sanitize.ts';
+export { sanitizePath, sanitizeComponent, isSafeComponent, type SanitizeOptions } from './sanitize.ts';
 export * from './magnet/index.ts';
 export { encodeTorrent } from './encode.ts';
 export * from './build/index.ts';

@@ -9,7 +9,7 @@ import { writeInfo, type BuiltFile, type InfoFiles } from './info-writer.ts';
 import { compareUtf8, encodedKey, pathComparator, type PathComponents } from './order.ts';
 import { pieceLayers } from './piece-layers.ts';
 import { isValidPieceLength, MAX_PIECE_LENGTH, pickPieceLength } from './piece-length.ts';
-import { diskPath, hasRawBytes, shownPath, torrentPath, type FoundDir, type FoundFile } from './found-file.ts';
+import { diskPath, torrentPath, type FoundDir, type FoundFile } from './found-file.ts';
 
 /** One file of an explicit file list. */
 export interface FileSpec {
@@ -159,7 +159,6 @@ async function prepare(input: CreateTorrentInput, options: CreateTorrentOptions,
     }
   }
   checkNoFileIsADirectory(ordered);
-  checkReadable(ordered);
   const total = ordered.reduce((n, f) => n + f.length, 0);
   if (total === 0) throw metainfoError('METAINFO_INVALID_LENGTH', 'all files are empty: nothing to hash');
   return { ordered, single, name, total, pieceLength: choosePieceLength(total, options) };
@@ -187,18 +186,6 @@ function checkNoFileIsADirectory(files: readonly FoundFile[]): void {
   }
 }
 
-/**
- * The hasher (hash/read-node.ts) opens paths given as text, which cannot name a file whose name is
- * not UTF-8: such a file is refused here, before any hashing, rather than reported missing after.
- */
-function checkReadable(files: readonly FoundFile[]): void {
-  const raw = files.find((f) => hasRawBytes(diskPath(f)));
-  if (raw === undefined) return;
-  throw metainfoError(
-    'METAINFO_FILE_UNREADABLE',
-    `cannot hash ${shownPath(diskPath(raw))}: its name is not valid UTF-8, which the hasher cannot open yet; leave it out with an exclude pattern (--exclude)`,
-  );
-}
 
 function choosePieceLength(total: number, options: CreateTorrentOptions): number {
   const max = options.maxPieceLength ?? MAX_PIECE_LENGTH;

@@ -2,7 +2,9 @@
 // segments with positional reads, zero-filling the gaps (BEP 47 pad bytes). Synchronous on
 // purpose: it runs in worker threads, where blocking costs nothing and saves a promise per read.
 // The open file is kept across windows and closed when the chunk is done.
+import { Buffer } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
+import { textBytes } from '../util/text.ts';
 import type { Segment } from './layout.ts';
 
 /** A read that failed or came up short, reported instead of thrown in lenient (verify) mode. */
@@ -24,7 +26,10 @@ export class ReadFailure extends Error {
   }
 }
 
-/** Reads one chunk's segments; `paths[i]` is the file of `segments[i]` (`''`: zeros). */
+/**
+ * Reads one chunk's segments; `paths[i]` is the file of `segments[i]` (`''`: zeros). A path holding
+ * U+DC80..U+DCFF escapes names a file whose name is not UTF-8 and is opened by its bytes.
+ */
 export class SegmentReader {
   readonly problems: ReadProblem[] = [];
   #segments: readonly Segment[];
@@ -78,7 +83,8 @@ export class SegmentReader {
       this.#path = path;
       this.#openError = '';
       try {
-        this.#fd = openSync(path, 'r');
+        // A name that is not UTF-8 travels as U+DC80..U+DCFF escapes (util/text.ts): open its bytes.
+        this.#fd = openSync(/[\uDC80-\uDCFF]/.test(path) ? Buffer.from(textBytes(path)) : path, 'r');
       } catch (err) {
         this.#openError = (err as { code?: string }).code === 'ENOENT' ? 'FILE_MISSING' : 'FILE_UNREADABLE';
         if (!this.#lenient) throw new ReadFailure(this.#openError, path, `${path}: ${(err as Error).message}`);

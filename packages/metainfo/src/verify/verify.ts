@@ -12,6 +12,7 @@ import { layoutFiles, type Layout } from '../hash/layout.ts';
 import { HASH_SIZE } from '../hash/merkle.ts';
 import { merkleRoot, padHashForPiece } from '../merkle.ts';
 import { createFileLocator, type FileLocation } from './locate.ts';
+import { bytesText } from '../util/text.ts';
 
 /** The parts of a torrent verification needs; a ParsedTorrent has them all. */
 export interface VerifiableTorrent {
@@ -79,10 +80,9 @@ export async function verifyTorrent(torrent: VerifiableTorrent, root: string, op
   const sources = indexed.map(({ f, i }, k) => {
     const where = f.pad ? '' : resolve(f, i);
     if (typeof where === 'string') return { path: where };
-    if (where instanceof Uint8Array) {
-      // The engine hands paths to node:fs openSync unchanged (in workers too), which takes bytes.
-      return { path: where as unknown as string };
-    }
+    // Bytes that are not UTF-8 travel as U+DC80..U+DCFF escapes, which the reader (hash/read-node.ts)
+    // turns back into the bytes it opens.
+    if (where instanceof Uint8Array) return { path: bytesText(where) };
     unavailable.push({ index: i, reason: where.unavailable });
     unavailableListed.push(k);
     return { path: '' };
