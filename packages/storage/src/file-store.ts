@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { platform } from 'node:process';
 import { sanitizePath } from '@torrentkit/metainfo';
 import type { FileStat, Store } from './backend.ts';
-import { io, lstatOrUndefined, openBelow, resolveBelow } from './confine.ts';
+import { io, lstatOrUndefined, openBelow, resolveBelow, wrap } from './confine.ts';
 import { StorageError } from './errors.ts';
 import { HandleCache } from './handle-cache.ts';
 import type { Layout, LayoutFile } from './layout.ts';
@@ -113,10 +113,14 @@ export class FileStore implements Store {
         file,
         async (h) => {
           let n = 0;
-          while (n < target.length) {
-            const { bytesRead } = await io(() => h.read(target, n, target.length - n, position + n));
-            if (bytesRead === 0) break;
-            n += bytesRead;
+          try {
+            while (n < target.length) {
+              const { bytesRead } = await h.read(target, n, target.length - n, position + n);
+              if (bytesRead === 0) break;
+              n += bytesRead;
+            }
+          } catch (e) {
+            throw wrap(e);
           }
           return n;
         },
@@ -140,9 +144,11 @@ export class FileStore implements Store {
       try {
         let n = 0;
         while (n < data.length) {
-          const { bytesWritten } = await io(() => h.write(data, n, data.length - n, position + n));
+          const { bytesWritten } = await h.write(data, n, data.length - n, position + n);
           n += bytesWritten;
         }
+      } catch (e) {
+        throw wrap(e);
       } finally {
         this.#dirty.add(file);
       }

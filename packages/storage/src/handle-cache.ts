@@ -56,7 +56,8 @@ export class HandleCache<H> {
       return await fn(await e.handle);
     } finally {
       e.users--;
-      this.#pump();
+      // Slots are only ever short for waiters: with none, there is nothing to hand over or evict.
+      if (this.#waiters.length > 0) this.#pump();
     }
   }
 
