@@ -31,7 +31,7 @@ Options for create:
   -s, --source TEXT         info.source (private trackers use it to tell torrents apart)
   -n, --name NAME           torrent name (default: the file or directory name)
       --exclude GLOB        leave out files whose path matches GLOB (*, ?, **, [abc]);
-                            repeatable
+                            a leading / anchors it to the top (/build); repeatable
       --include-hidden      include hidden files (names starting with '.')
       --follow-symlinks     add what symlinks point to (default: skip symlinks)
       --no-date             omit the creation date (same files -> same .torrent bytes)

@@ -18,6 +18,8 @@ import { StorageError } from './errors.ts';
 import { isInside } from './safe-path.ts';
 
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+// Does nothing to a regular file; keeps the open from blocking if a FIFO is swapped in after the check.
+const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 
 /**
  * The real path of the file at `components` below `root` (itself a real path), every directory on
@@ -45,7 +47,13 @@ export async function resolveBelow(root: string, components: readonly string[], 
   const path = join(dir, components[components.length - 1]!);
   const st = await lstatOrUndefined(path);
   if (st === undefined) return create ? path : undefined;
-  if (st.isSymbolicLink()) return confine(root, path);
+  if (st.isSymbolicLink()) {
+    // Followed only to a regular file: opening a FIFO would block for good, a directory is no data.
+    const real = await confine(root, path);
+    const target = await lstatOrUndefined(real);
+    if (target !== undefined && !target.isFile()) throw new StorageError('STORAGE_IO', `${path} is not a regular file`);
+    return real;
+  }
   if (!st.isFile()) throw new StorageError('STORAGE_IO', `${path} is not a regular file`);
   return path;
 }
@@ -60,13 +68,14 @@ export async function openBelow(root: string, components: readonly string[], cre
   if (path === undefined) return undefined;
   let h: FileHandle;
   try {
-    h = await fsp.open(path, flags | O_NOFOLLOW, 0o644);
+    h = await fsp.open(path, flags | O_NOFOLLOW | O_NONBLOCK, 0o644);
   } catch (e) {
     if (!create && (e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw wrap(e);
   }
   try {
     const opened = await h.stat({ bigint: true });
+    if (!opened.isFile()) throw new StorageError('STORAGE_IO', `${path} is not a regular file`);
     const again = await resolveBelow(root, components, false);
     const now = again === undefined ? undefined : await lstatOrUndefined(again, true);
     if (now === undefined || now.ino !== opened.ino || now.dev !== opened.dev) {

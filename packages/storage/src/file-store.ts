@@ -162,8 +162,8 @@ export class FileStore implements Store {
     const path = root === undefined ? undefined : await resolveBelow(root, components, false);
     const s = path === undefined ? undefined : await lstatOrUndefined(path);
     if (s === undefined) return undefined;
-    // resolveBelow returned a real path; anything but a file there now was swapped in since.
-    if (!s.isFile()) throw new StorageError('STORAGE_SYMLINK_ESCAPE', `${path} changed while being checked`);
+    // resolveBelow returned a regular file's real path; anything else there now was swapped in since.
+    if (!s.isFile()) throw new StorageError('STORAGE_IO', `${path} is not a regular file`);
     return { size: s.size, mtimeMs: s.mtimeMs };
   }
 

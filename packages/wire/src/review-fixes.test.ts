@@ -180,4 +180,14 @@ describe('a session created without `pieces` (we have none)', () => {
     s.setTorrent(torrent);
     expect(s.pieces?.count).toBe(0);
   });
+
+  it('refuses have() before the torrent is known, so no piece is announced that would then be refused', () => {
+    const { s, sent } = connected({ torrent: undefined });
+    const before = sent.length;
+    expect(() => s.have(0)).toThrow(expect.objectContaining({ code: 'WIRE_INVALID_ARGUMENT' }));
+    expect(sent.length).toBe(before);
+    s.setTorrent(torrent);
+    s.have(1);
+    expect(s.pieces?.has(1)).toBe(true);
+  });
 });

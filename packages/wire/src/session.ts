@@ -205,8 +205,12 @@ export class PeerSession {
     this.#c.send(encodeNotInterested());
   }
 
-  /** Announces a piece we now have (and records it in `pieces`). */
+  /**
+   * Announces a piece we now have (and records it in `pieces`). Throws before the torrent's shape is
+   * known (a magnet link before `setTorrent`): there is no piece to have yet.
+   */
   have(index: number): void {
+    if (!this.#pieces) throw new WireError('WIRE_INVALID_ARGUMENT', 'have() before the torrent is known (call setTorrent first)');
     if (this.pieces && !this.pieces.has(index)) this.pieces.set(index);
     if (this.closed || !this.#c.handshakeReceived) return; // else our opening piece set will include it
     this.#c.send(encodeHave(index));

@@ -39,7 +39,7 @@ export function torrentPath(f: FoundFile): string[] {
   return path;
 }
 
-const RAW_BYTE = /[\uDC80-\uDCFF]/;
+const RAW_BYTE = /[\u{DC80}-\u{DCFF}]/u;
 
 /**
  * The path holds U+DC80..U+DCFF, which may be escapes of bytes that are not UTF-8 (a name read as

@@ -3,9 +3,13 @@
 // purpose: it runs in worker threads, where blocking costs nothing and saves a promise per read.
 // The open file is kept across windows and closed when the chunk is done.
 import { Buffer } from 'node:buffer';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { textBytes } from '../util/text.ts';
 import type { Segment } from './layout.ts';
+
+// O_NONBLOCK does nothing to a regular file, and keeps a FIFO put in a file's place from blocking the
+// thread in open() for good (its read then fails, and the file counts as unreadable).
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /** A read that failed or came up short, reported instead of thrown in lenient (verify) mode. */
 export interface ReadProblem {
@@ -84,7 +88,7 @@ export class SegmentReader {
       this.#openError = '';
       try {
         // A name that is not UTF-8 travels as U+DC80..U+DCFF escapes (util/text.ts): open its bytes.
-        this.#fd = openSync(/[\uDC80-\uDCFF]/.test(path) ? Buffer.from(textBytes(path)) : path, 'r');
+        this.#fd = openSync(/[\u{DC80}-\u{DCFF}]/u.test(path) ? Buffer.from(textBytes(path)) : path, READ_FLAGS);
       } catch (err) {
         this.#openError = (err as { code?: string }).code === 'ENOENT' ? 'FILE_MISSING' : 'FILE_UNREADABLE';
         if (!this.#lenient) throw new ReadFailure(this.#openError, path, `${path}: ${(err as Error).message}`);

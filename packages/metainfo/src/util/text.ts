@@ -65,7 +65,7 @@ const encoder = new TextEncoder();
 
 /** Bytes of a string, turning lone surrogates U+DC80..U+DCFF back into the bytes they stand for. */
 export function textBytes(text: string): Uint8Array {
-  if (!/[\udc80-\udcff]/.test(text)) return encoder.encode(text);
+  if (!/[\u{DC80}-\u{DCFF}]/u.test(text)) return encoder.encode(text);
   const parts: number[] = [];
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;

@@ -33,6 +33,10 @@ describe('createFileLocator', () => {
     expect(locate(['back\\slash'])).toMatch(/back_slash$/);
     expect(locate(['con.txt'])).toMatch(/_con\.txt$/);
     expect(locate(['bad\udcffbyte'])).toMatch(/bad_byte$/);
+    // Characters beyond U+FFFF are surrogate pairs in JS strings, not escaped bytes: names stay as they are.
+    for (const name of ['\u{1F4A9}.txt', '\u{1F480}', '\u{20BB7}\u{2A6D6}']) {
+      expect(locate(['dir', name])).toBe(join('/root', 'dir', name));
+    }
   });
 
   it('never points outside the root', async () => {

@@ -32,7 +32,7 @@ export interface FileLocatorOptions {
 /** Gives the location of a file from its torrent path components (relative to the locator's root). */
 export type FileLocator = (components: readonly string[]) => FileLocation;
 
-const ESCAPED_BYTE = /[\udc80-\udcff]/;
+const ESCAPED_BYTE = /[\u{DC80}-\u{DCFF}]/u;
 
 /**
  * A function finding torrent files below `root` (node:fs, so async to load). Each path is used as
