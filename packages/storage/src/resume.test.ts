@@ -267,6 +267,18 @@ describe('resume on a FileStore', () => {
     await store.close();
   });
 
+  it('waits out the mtime tick of files just written, so a record taken at shutdown is trusted', async () => {
+    const { files, pieces } = await fixture();
+    const store = new FileStore(layout, { root: join(dir, 'root') });
+    const storage = new Storage(layout, store);
+    for (const f of layout.files) if (!f.pad) await store.write(f.index, 0, files[f.index]!);
+    await store.flush();
+    // straight after the last write, as a client does when it shuts down
+    const record = roundTrip(await createResumeRecord(storage, Bitfield.full(layout.pieceCount), pieces));
+    expect(await resume(storage, pieces, record)).toMatchObject({ fullRecheck: false, rechecked: 0, changedFiles: [] });
+    await store.close();
+  });
+
   it('records a file it cannot examine as absent', async () => {
     const { pieces } = await fixture();
     mkdirSync(join(dir, 'root', 'a'), { recursive: true });

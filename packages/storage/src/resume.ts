@@ -65,6 +65,9 @@ export interface ResumeResult {
 /**
  * Takes a resume record of `bitfield` against the store's current files. Call after `flush()`.
  * `hashes` are the torrent's piece hashes (or v2 roots): the record is only ever used for that torrent.
+ * A file written within one mtime tick of now (typically the last ones written before shutdown) would
+ * be rechecked in full on resume, since a later edit could still share its mtime: the call waits for
+ * that tick to pass first (at most about 2 s, on FAT; 50 ms on file systems with fine mtimes).
  */
 export async function createResumeRecord(storage: Storage, bitfield: Bitfield, hashes: TorrentHashes): Promise<ResumeRecord> {
   const { layout } = storage;
@@ -73,9 +76,18 @@ export async function createResumeRecord(storage: Storage, bitfield: Bitfield, h
   if (bitfield.length !== layout.pieceCount) {
     throw new StorageError('STORAGE_INVALID_LAYOUT', `bitfield has ${bitfield.length} bits, torrent ${layout.pieceCount} pieces`);
   }
-  // Taken before the stats: an earlier time only makes more files count as modified too recently.
-  const recordedAtMs = Date.now();
-  const files = await Promise.all(layout.files.map((f) => (f.pad ? Promise.resolve(null) : statOrUnknown(storage, f.index))));
+  const take = async (): Promise<{ at: number; files: (FileStat | null | undefined)[] }> => {
+    // Taken before the stats: an earlier time only makes more files count as modified too recently.
+    const at = Date.now();
+    return { at, files: await Promise.all(layout.files.map((f) => (f.pad ? Promise.resolve(null) : statOrUnknown(storage, f.index)))) };
+  };
+  let { at: recordedAtMs, files } = await take();
+  // Once: a file still being written, or an mtime in the future (clock skew), is not worth more waiting.
+  const wait = Math.max(0, ...files.map((s) => (s ? s.mtimeMs + tickOf(s.mtimeMs) - recordedAtMs : 0)));
+  if (wait > 0 && wait <= MAX_TICK_MS) {
+    await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait) + 1));
+    ({ at: recordedAtMs, files } = await take());
+  }
   return {
     torrent: await torrentDigest(layout, hashes),
     pieceLength: layout.pieceLength,
@@ -168,9 +180,14 @@ export async function resume(
  * finer mtimes still advance with a coarse kernel clock (Linux jiffies, Windows' ~15.6 ms timer).
  */
 function racy(mtimeMs: number, recordedAtMs: number): boolean {
+  return !(mtimeMs + tickOf(mtimeMs) <= recordedAtMs);
+}
+
+const MAX_TICK_MS = 2000;
+
+function tickOf(mtimeMs: number): number {
   const us = micros(mtimeMs);
-  const tick = us % 2_000_000 === 0 ? 2000 : us % 1_000_000 === 0 ? 1000 : 50;
-  return !(mtimeMs + tick <= recordedAtMs);
+  return us % 2_000_000 === 0 ? MAX_TICK_MS : us % 1_000_000 === 0 ? 1000 : 50;
 }
 
 // mtimes compared in whole microseconds: what a bencoded record keeps (see resume-codec.ts)
