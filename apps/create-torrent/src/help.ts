@@ -52,7 +52,7 @@ A progress bar (bytes, pieces, MB/s, ETA) is drawn on stderr when it is a termin
 CREATE_TORRENT_PROGRESS=always|never overrides that.
 
 Names, paths, comments and URLs are printed with control characters escaped (\\n, \\t,
-\\x1b, ...) so they cannot act on the terminal; --json output keeps them exact.
+\\x1b, \\u202e, ...) so they cannot act on the terminal; --json output keeps them exact.
 
 Exit status: 0 success; 1 failure (including verify finding bad pieces); 2 usage error
 (including an invalid --exclude pattern); 130 interrupted (143 on SIGTERM, 129 on SIGHUP).

@@ -7,6 +7,10 @@ describe('printable', () => {
     expect(printable('a\nb\rc\td')).toBe('a\\nb\\rc\\td');
     expect(printable('\x1b]0;title\x07\x1b[2J')).toBe('\\x1b]0;title\\x07\\x1b[2J');
     expect(printable('\x00\x7f\x80\x85\x9b\x9f')).toBe('\\x00\\x7f\\x80\\x85\\x9b\\x9f');
+    // bidi overrides and separators reorder or break the shown text
+    expect(printable('invoice\u202Efdp.exe')).toBe('invoice\\u202efdp.exe');
+    expect(printable('a\u2028b\u2029c\u200e\u2066d\u2069')).toBe('a\\u2028b\\u2029c\\u200e\\u2066d\\u2069');
+    expect(printable('日本語 ünï 💩')).toBe('日本語 ünï 💩');
     const plain = 'caf\u00e9 \u00a0 \u65e5\u672c back\\slash \u{1f600} ~!';
     expect(printable(plain)).toBe(plain);
   });

@@ -6,18 +6,25 @@
 
 import type { TextOut } from './io.ts';
 
-// C0 controls, DEL and the C1 controls (U+0080..U+009F, which some terminals treat as ESC + letter).
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
+// C0 controls, DEL and the C1 controls (U+0080..U+009F, which some terminals treat as ESC + letter);
+// and the invisible format characters that reorder or break what is shown: bidi marks, embeddings,
+// overrides and isolates (a name ending "\u202Etxt.exe" reads as "exe.txt"), line and paragraph
+// separators.
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 const SHORT: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /**
- * `text` with every control character written as a visible escape: `\n`, `\r`, `\t`, and `\xHH`
- * for the rest of C0, DEL and C1 (ESC is `\x1b`, U+0085 is `\x85`). Backslashes are left alone,
- * so an already escaped string comes back unchanged.
+ * `text` with every control character written as a visible escape: `\n`, `\r`, `\t`, `\xHH` for
+ * the rest of C0, DEL and C1 (ESC is `\x1b`, U+0085 is `\x85`), and `\uHHHH` for bidi and line
+ * separator format characters (U+202E is `\u202e`). Backslashes are left alone, so an already
+ * escaped string comes back unchanged.
  */
 export function printable(text: string): string {
-  return text.replace(CONTROLS, (c) => SHORT[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(CONTROLS, (c) => {
+    const code = c.charCodeAt(0);
+    return SHORT[c] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`);
+  });
 }
 
 /**
