@@ -3,35 +3,8 @@ import { Bitfield } from './bitfield.ts';
 import { createLayout } from './layout.ts';
 import { MemoryStore } from './memory-store.ts';
 import { Storage } from './storage.ts';
+import { fixture, layout, sha1 } from './test-layout.ts';
 import { verify } from './verify.ts';
-
-const layout = createLayout({
-  pieceLength: 32,
-  files: [
-    { path: ['a'], length: 50 },
-    { path: ['.pad', '14'], length: 14, pad: true },
-    { path: ['b'], length: 40 },
-    { path: ['c'], length: 7 },
-  ],
-});
-
-async function sha1(data: Uint8Array): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-1', data as Uint8Array<ArrayBuffer>));
-}
-
-// The torrent's byte stream (pad bytes are zeros) and its v1 piece hashes.
-async function fixture(): Promise<{ files: Uint8Array[]; pieces: Uint8Array }> {
-  const files = layout.files.map((f) => (f.pad ? new Uint8Array(f.length) : Uint8Array.from({ length: f.length }, (_, i) => (i * 7 + f.index) & 255)));
-  const stream = new Uint8Array(files.reduce((n, f) => n + f.length, 0));
-  let at = 0;
-  for (const f of files) {
-    stream.set(f, at);
-    at += f.length;
-  }
-  const pieces = new Uint8Array(layout.pieceCount * 20);
-  for (let p = 0; p < layout.pieceCount; p++) pieces.set(await sha1(stream.subarray(p * 32, Math.min(stream.length, p * 32 + 32))), p * 20);
-  return { files, pieces };
-}
 
 describe('verify', () => {
   it('marks exactly the pieces whose data matches', async () => {

@@ -44,11 +44,7 @@ describe('verifyTorrent', () => {
     const { dir, cleanup } = makeTree({});
     try {
       // Copy of the data with one byte changed in c/d's second piece and z removed.
-      const { cpSync } = await import('node:fs');
-      cpSync(join(t.dir, 'set'), join(dir, 'set'), { recursive: true });
-      const fd = openSync(join(dir, 'set/c/d'), 'r+');
-      writeSync(fd, new Uint8Array([1]), 0, 1, PL + 7);
-      closeSync(fd);
+      await damagedCopy(dir);
       rmSync(join(dir, 'set/z'));
       // file order: a (50,000), b (100), c/d (3 pieces), z (1 piece)
       const v1 = await verifyTorrent(torrents[0]!, dir, { threads: 2 });
@@ -93,11 +89,7 @@ describe('verifyTorrent', () => {
     expect(bits(intact.bitfield, intact.pieceCount)).toBe('111111111');
     const { dir, cleanup } = makeTree({});
     try {
-      const { cpSync } = await import('node:fs');
-      cpSync(join(t.dir, 'set'), join(dir, 'set'), { recursive: true });
-      const fd = openSync(join(dir, 'set/c/d'), 'r+');
-      writeSync(fd, new Uint8Array([1]), 0, 1, PL + 7);
-      closeSync(fd);
+      await damagedCopy(dir);
       // pieces: a (4), b (1), c/d (3), z (1). Without its layer c/d is good or bad as a whole.
       for (const threads of [0, 2]) {
         const r = await verifyTorrent(bare, dir, { threads });
@@ -115,3 +107,12 @@ describe('verifyTorrent', () => {
     }
   });
 });
+
+/** Copies the `set` tree into `dir` with one byte changed in the second piece of c/d. */
+async function damagedCopy(dir: string): Promise<void> {
+  const { cpSync } = await import('node:fs');
+  cpSync(join(t.dir, 'set'), join(dir, 'set'), { recursive: true });
+  const fd = openSync(join(dir, 'set/c/d'), 'r+');
+  writeSync(fd, new Uint8Array([1]), 0, 1, PL + 7);
+  closeSync(fd);
+}
