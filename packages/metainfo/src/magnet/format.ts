@@ -3,6 +3,7 @@ import { MetainfoError } from '../errors.ts';
 import type { ParsedTorrent } from '../types.ts';
 import { fromHex } from '../util/hex.ts';
 import { bytesText, textBytes } from '../util/text.ts';
+import { isPeerAddress } from './parse.ts';
 import type { MagnetLink } from './types.ts';
 
 function bad(message: string): MetainfoError {
@@ -62,7 +63,8 @@ export type MagnetInput = Partial<Omit<MagnetLink, 'extra'>> & { extra?: Array<[
  * @throws {MetainfoError} `METAINFO_INVALID_INFO_HASH` when a hash is not valid hex,
  *   `METAINFO_MISSING_INFO_HASH` without any, `METAINFO_INVALID_MAGNET` for a `length` that is not
  *   a non-negative safe integer, a `select` range that is not two indices (0 to 10^15 - 1, first <=
- *   last), or text with a lone surrogate (in `name`, only U+DC80..U+DCFF byte escapes are allowed).
+ *   last), a peer that is not `host:port` or `[ipv6]:port`, or text with a lone surrogate (in
+ *   `name`, only U+DC80..U+DCFF byte escapes are allowed).
  */
 export function formatMagnet(m: MagnetInput): string {
   const parts: string[] = [];
@@ -82,7 +84,10 @@ export function formatMagnet(m: MagnetInput): string {
   }
   for (const tr of m.trackers ?? []) parts.push(`tr=${enc(tr, 'tracker')}`);
   for (const ws of m.webSeeds ?? []) parts.push(`ws=${enc(ws, 'web seed')}`);
-  for (const pe of m.peers ?? []) parts.push(`x.pe=${enc(pe, 'peer')}`);
+  for (const pe of m.peers ?? []) {
+    if (!isPeerAddress(pe)) throw bad(`peer ${JSON.stringify(pe.slice(0, 60))} is not host:port or [ipv6]:port`);
+    parts.push(`x.pe=${enc(pe, 'peer')}`);
+  }
   if (m.select !== undefined && m.select.length > 0) {
     checkSelect(m.select);
     parts.push(`so=${m.select.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(',')}`);

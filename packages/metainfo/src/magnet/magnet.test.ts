@@ -108,6 +108,21 @@ describe('parseMagnet', () => {
   });
 });
 
+describe('parseMagnet limits and peers', () => {
+  it('counts the ranges of every so parameter against maxRanges', () => {
+    const base = `magnet:?xt=urn:btih:${HASH}`;
+    expect(parseMagnet(`${base}&so=1&so=2`, { maxRanges: 2 }).select).toEqual([[1, 1], [2, 2]]);
+    expect(codeOf(() => parseMagnet(`${base}&so=1&so=2&so=3`, { maxRanges: 2 }))).toBe('METAINFO_INVALID_MAGNET');
+    expect(codeOf(() => parseMagnet(`${base}&so=1,2&so=3`, { maxRanges: 2 }))).toBe('METAINFO_INVALID_MAGNET');
+  });
+
+  it('keeps x.pe peers that are host:port or [ipv6]:port and skips the rest', () => {
+    const pe = ['1.2.3.4:6881', '%5B2001%3Adb8%3A%3A1%5D%3A51413', 'peer.example.org:80', 'not-an-address', '[::1', '1.2.3.4:99999', '1.2.3.4:0', 'host:', ':80'];
+    const m = parseMagnet(`magnet:?xt=urn:btih:${HASH}&${pe.map((p) => `x.pe=${p}`).join('&')}`);
+    expect(m.peers).toEqual(['1.2.3.4:6881', '[2001:db8::1]:51413', 'peer.example.org:80']);
+  });
+});
+
 describe('formatMagnet', () => {
   it('round-trips through parseMagnet', () => {
     const link = {
@@ -151,6 +166,9 @@ describe('formatMagnet', () => {
     expect(at({ trackers: ['http://t/\ud800'] })).toBe('METAINFO_INVALID_MAGNET');
     expect(at({ name: 'a\ud800' })).toBe('METAINFO_INVALID_MAGNET');
     expect(at({ select: [[0, 999_999_999_999_999]], length: Number.MAX_SAFE_INTEGER })).toBe('ok');
+    expect(at({ peers: ['not-an-address'] })).toBe('METAINFO_INVALID_MAGNET');
+    expect(at({ peers: ['1.2.3.4:99999'] })).toBe('METAINFO_INVALID_MAGNET');
+    expect(at({ peers: ['1.2.3.4:6881', '[::1]:6881', 'peer.example:1'] })).toBe('ok');
   });
 
   it('round-trips any link it accepts (fast-check)', () => {

@@ -72,6 +72,20 @@ function btmh(value: string): string {
   return toHex(b.subarray(2));
 }
 
+/**
+ * BEP 9's `x.pe`: `hostname:port`, `ipv4:port` or `[ipv6]:port`, port 1-65535. Other values are
+ * skipped (libtorrent ignores them too).
+ */
+export function isPeerAddress(value: string): boolean {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(value);
+  if (!m) return false;
+  const port = Number(m[3]);
+  if (port < 1 || port > 65535) return false;
+  if (m[1] !== undefined) return m[1].includes(':');
+  const host = m[2]!;
+  return !host.startsWith('.') && !host.endsWith('-') && !host.includes('..');
+}
+
 function parseSelect(value: string, maxRanges: number): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (const item of value.split(',')) {
@@ -137,10 +151,13 @@ export function parseMagnet(uri: string, opts: ParseMagnetOptions = {}): MagnetL
         if (value !== '' && !m.webSeeds.includes(value)) m.webSeeds.push(value);
         break;
       case 'x.pe':
-        if (value !== '' && !m.peers.includes(value)) m.peers.push(value);
+        // A peer is only a hint: one that is not host:port is skipped, not the whole link refused.
+        if (isPeerAddress(value) && !m.peers.includes(value)) m.peers.push(value);
         break;
       case 'so':
-        m.select = [...(m.select ?? []), ...parseSelect(value, opts.maxRanges ?? 10000)];
+        // The limit counts every `so` parameter together.
+        m.select ??= [];
+        for (const r of parseSelect(value, (opts.maxRanges ?? 10000) - m.select.length)) m.select.push(r);
         break;
       default:
         m.extra.push([rawKey, value]);

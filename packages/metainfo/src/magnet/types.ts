@@ -15,7 +15,7 @@ export interface MagnetLink {
   trackers: string[];
   /** Web seed URLs (`ws`, BEP 19), in order. */
   webSeeds: string[];
-  /** Peer addresses (`x.pe`, `host:port` or `[v6]:port`), in order. */
+  /** Peer addresses (`x.pe`, `host:port` or `[v6]:port`, port 1-65535), in order; others are skipped. */
   peers: string[];
   /** BEP 53 `so`: selected file indices as inclusive `[first, last]` ranges. */
   select?: Array<[number, number]>;

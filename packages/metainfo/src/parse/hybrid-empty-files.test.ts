@@ -135,3 +135,11 @@ describe('hybrid torrents with empty files', () => {
     for (const [what, bytes] of Object.entries(cases)) expect(codeOf(bytes), what).toBe('METAINFO_INCONSISTENT_FILES');
   });
 });
+
+describe('hybrid torrents without v1 piece hashes', () => {
+  it('are refused: a v1 view needs its pieces (libtorrent refuses them too)', () => {
+    const bytes = made('lt-hybrid-empty-files.torrent');
+    expect(codeOf(bytes)).toBe('accepted');
+    expect(codeOf(edited(bytes, (info) => delete info['pieces']))).toBe('METAINFO_MISSING_PIECES');
+  });
+});

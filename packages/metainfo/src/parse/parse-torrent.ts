@@ -130,7 +130,8 @@ export function parseTorrent(bytes: Uint8Array, opts: ParseOptions = {}): Parsed
   }
   const pieces = bytesAt(info, 'pieces');
   if (pieces === undefined) {
-    if (!isV2) throw new MetainfoError('METAINFO_MISSING_PIECES', 'info has no pieces');
+    // A v1 view (v1 or hybrid) is useless without its piece hashes: nothing to verify or trade by.
+    if (v1Files !== undefined) throw new MetainfoError('METAINFO_MISSING_PIECES', 'info has no pieces');
   } else if (pieces.length !== pieceCount * 20) {
     throw new MetainfoError('METAINFO_INVALID_PIECES', `pieces holds ${pieces.length} bytes, expected ${pieceCount * 20}`);
   }

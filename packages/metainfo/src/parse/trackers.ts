@@ -19,12 +19,13 @@ export function readAnnounceList(d: BDict): string[][] {
   const tiers: string[][] = [];
   for (const tier of listAt(d, 'announce-list') ?? []) {
     if (!Array.isArray(tier)) continue;
-    const urls: string[] = [];
+    // A set beside the list: a tier of many URLs must not cost a scan per URL.
+    const seen = new Set<string>();
     for (const u of tier) {
       const s = url(u);
-      if (s !== undefined && !urls.includes(s)) urls.push(s);
+      if (s !== undefined) seen.add(s);
     }
-    if (urls.length > 0) tiers.push(urls);
+    if (seen.size > 0) tiers.push([...seen]);
   }
   return tiers;
 }
@@ -33,10 +34,10 @@ export function readAnnounceList(d: BDict): string[][] {
 export function readUrlList(d: BDict): string[] {
   const v = d['url-list'];
   const list = Array.isArray(v) ? v : [v];
-  const out: string[] = [];
+  const seen = new Set<string>();
   for (const item of list) {
     const s = url(item);
-    if (s !== undefined && !out.includes(s)) out.push(s);
+    if (s !== undefined) seen.add(s);
   }
-  return out;
+  return [...seen];
 }
