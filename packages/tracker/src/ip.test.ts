@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatIp, parseIPv4, parseIPv6, parseIp } from './ip.ts';
+import { clientKey, formatIp, parseIPv4, parseIPv6, parseIp } from './ip.ts';
 
 describe('ip', () => {
   it('parses IPv4 and rejects junk', () => {
@@ -23,6 +23,18 @@ describe('ip', () => {
     fc.assert(fc.property(fc.uint8Array({ minLength: 4, maxLength: 4 }), (b) => {
       expect(parseIp(formatIp(b))).toEqual(b);
     }));
+  });
+  it('keys clients by IPv4 address or IPv6 prefix', () => {
+    const key = (s: string, bits?: number) => clientKey(parseIp(s)!, bits);
+    expect(key('2001:db8:1:2::1')).toBe(key('2001:db8:1:2:ffff:ffff:ffff:ffff'));
+    expect(key('2001:db8:1:2::1')).not.toBe(key('2001:db8:1:3::1'));
+    expect(key('::ffff:10.1.2.3')).toBe(key('10.1.2.3'));
+    expect(key('10.1.2.3')).not.toBe(key('10.1.2.4'));
+    // A 4-byte IPv6 prefix must not collide with an IPv4 address.
+    expect(key('a01:203::1', 32)).not.toBe(key('10.1.2.3'));
+    expect(key('2001:db8:1:ff00::1', 52)).toBe(key('2001:db8:1:f000::', 52));
+    expect(key('2001:db8:1:ff00::1', 52)).not.toBe(key('2001:db8:1:e000::', 52));
+    expect(key('2001:db8::1', 128)).not.toBe(key('2001:db8::2', 128));
   });
   it('never throws on arbitrary text', () => {
     fc.assert(fc.property(fc.string({ maxLength: 60 }), (s) => { parseIp(s); }));

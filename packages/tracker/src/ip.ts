@@ -92,3 +92,20 @@ export function formatIp(ip: Uint8Array): string {
   if (best < 0) return hex(words);
   return `${hex(words.slice(0, best))}::${hex(words.slice(best + bestLen))}`;
 }
+
+/**
+ * The part of an address a per-client limit should count as one client: IPv4 addresses whole, IPv6
+ * addresses by their first `v6PrefixBits` bits. An IPv6 host usually holds a whole /64 and may use
+ * any address in it (privacy extensions rotate them), so counting full IPv6 addresses limits nothing.
+ * Takes 4 or 16 bytes as {@link parseIp} returns them (IPv4-mapped IPv6 already as 4 bytes).
+ */
+export function clientKey(ip: Uint8Array, v6PrefixBits = 64): string {
+  if (ip.length === 4) return `${ip[0]}.${ip[1]}.${ip[2]}.${ip[3]}`;
+  const whole = v6PrefixBits >> 3;
+  const rest = v6PrefixBits & 7;
+  // A '/' keeps IPv6 keys apart from IPv4 ones; the bytes themselves make a compact key.
+  let key = '/';
+  for (let i = 0; i < whole; i++) key += String.fromCharCode(ip[i]!);
+  if (rest) key += String.fromCharCode(ip[whole]! & (0xff << (8 - rest)) & 0xff);
+  return key;
+}

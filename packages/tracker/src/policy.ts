@@ -1,5 +1,6 @@
 // Admission policies of the tracker core: info-hash allow/deny lists, private passkeys, per-IP rate
 // limits. Each is small, synchronous where it can be, and bounded in memory.
+import { clientKey } from './ip.ts';
 
 /** An info hash given as 20 raw bytes or 40 hex chars. */
 export type InfoHashLike = Uint8Array | string;
@@ -43,27 +44,39 @@ export interface RateLimitOptions {
   perSecond: number;
   /** Bucket size (burst). Default 2 * perSecond. */
   burst?: number;
-  /** Most IPs tracked; the oldest are forgotten beyond it. Default 100,000. */
+  /** Most clients tracked; the oldest are forgotten beyond it. Default 100,000. */
   maxClients?: number;
+  /**
+   * IPv6 clients are limited per network prefix of this many bits, since one host may use every
+   * address of its prefix. Default 64 (the usual smallest IPv6 subnet); 56 or 48 are stricter, 128
+   * counts single addresses. IPv4 (and IPv4-mapped IPv6) clients are counted per address.
+   */
+  ipv6PrefixLength?: number;
 }
 
-/** Token buckets keyed by client IP text, bounded in size. */
+/** Token buckets keyed by client (IPv4 address or IPv6 prefix, see {@link clientKey}), bounded in size. */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly rate: number;
   private readonly burst: number;
   private readonly max: number;
+  private readonly v6Bits: number;
 
   constructor(o: RateLimitOptions) {
     if (!(o.perSecond > 0)) throw new RangeError('rateLimit.perSecond must be > 0');
     this.rate = o.perSecond / 1000;
     this.burst = o.burst ?? o.perSecond * 2;
     this.max = o.maxClients ?? 100_000;
+    this.v6Bits = o.ipv6PrefixLength ?? 64;
+    if (!Number.isInteger(this.v6Bits) || this.v6Bits < 1 || this.v6Bits > 128) {
+      throw new RangeError('rateLimit.ipv6PrefixLength must be an integer from 1 to 128');
+    }
   }
 
-  /** Take one token for `ip` at time `now` (ms); false when the client is over its rate. */
-  take(ip: string, now: number): boolean {
-    let b = this.buckets.get(ip);
+  /** Take one token for the client at `ip` (4 or 16 bytes, as from parseIp) at time `now` (ms); false when it is over its rate. */
+  take(ip: Uint8Array, now: number): boolean {
+    const key = clientKey(ip, this.v6Bits);
+    let b = this.buckets.get(key);
     if (!b) {
       if (this.buckets.size >= this.max) {
         // Forget the oldest tenth: cheap, and a forgotten client only gets a fresh burst.
@@ -74,7 +87,7 @@ export class RateLimiter {
         }
       }
       b = { tokens: this.burst, at: now };
-      this.buckets.set(ip, b);
+      this.buckets.set(key, b);
     } else {
       b.tokens = Math.min(this.burst, b.tokens + (now - b.at) * this.rate);
       b.at = now;

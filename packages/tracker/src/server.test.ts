@@ -233,6 +233,29 @@ describe('policies', () => {
     tick(1000);
     expect((await announce(1))['failure reason']).toBeUndefined();
   });
+
+  it('rate limits an IPv6 client per /64, however it rotates its interface id', async () => {
+    const { announce } = setup({ rateLimit: { perSecond: 1, burst: 3 } });
+    const limited = async (n: number, ip: string) => (await announce(n, {}, ip))['failure reason'] !== undefined;
+    const results: boolean[] = [];
+    for (let i = 1; i <= 10; i++) results.push(await limited(i, `2001:db8:1:2::${i.toString(16)}`));
+    expect(results).toEqual([false, false, false, true, true, true, true, true, true, true]);
+    expect(await limited(11, '2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe(true);
+    expect(await limited(12, '2001:db8:1:3::1')).toBe(false); // the next /64 is another client
+  });
+
+  it('counts an IPv4-mapped IPv6 client as its IPv4 address, and takes a configurable IPv6 prefix', async () => {
+    const { announce } = setup({ rateLimit: { perSecond: 1, burst: 2 } });
+    expect((await announce(1, {}, '192.0.2.7'))['failure reason']).toBeUndefined();
+    expect((await announce(2, {}, '::ffff:192.0.2.7'))['failure reason']).toBeUndefined();
+    expect(text((await announce(3, {}, '::ffff:c000:207'))['failure reason'])).toMatch(/rate/);
+    const wide = setup({ rateLimit: { perSecond: 1, burst: 2, ipv6PrefixLength: 48 } });
+    expect((await wide.announce(1, {}, '2001:db8:1:1::1'))['failure reason']).toBeUndefined();
+    expect((await wide.announce(2, {}, '2001:db8:1:2::1'))['failure reason']).toBeUndefined();
+    expect(text((await wide.announce(3, {}, '2001:db8:1:ff00::1'))['failure reason'])).toMatch(/rate/);
+    expect((await wide.announce(4, {}, '2001:db8:2::1'))['failure reason']).toBeUndefined();
+    expect(() => createTracker({ rateLimit: { perSecond: 1, ipv6PrefixLength: 0 } })).toThrow(RangeError);
+  });
 });
 
 describe('UDP (BEP 15)', () => {
@@ -268,6 +291,14 @@ describe('UDP (BEP 15)', () => {
     const r = udp.decodeResponse((await t.handleUdp(ann(await connect(t, a), 1), a))!) as { peers: Uint8Array };
     expect(r.peers.length).toBe(18);
     expect(r.peers[15]).toBe(2);
+  });
+
+  it('rate limits UDP from one IPv6 /64 as one client', async () => {
+    const { t } = setup({ rateLimit: { perSecond: 1, burst: 2 } });
+    const answered: boolean[] = [];
+    for (let i = 1; i <= 5; i++) answered.push((await t.handleUdp(udp.encodeConnectRequest(i), { address: `2001:db8:0:7::${i}`, port: 1 })) !== null);
+    expect(answered).toEqual([true, true, false, false, false]);
+    expect(t.counters.dropped).toBe(3);
   });
 
   it('tolerates BEP 41 URL data and uses it for passkeys', async () => {

@@ -34,7 +34,7 @@ export interface TrackerOptions {
   denyList?: InfoHashList;
   /** Private mode: announces must come to `/announce/<passkey>` with a passkey accepted here. */
   passkeys?: PasskeyCheck;
-  /** Per-client-IP request rate limit (HTTP and UDP together). */
+  /** Per-client request rate limit (HTTP and UDP together): per IPv4 address, per IPv6 /64 by default. */
   rateLimit?: RateLimitOptions;
   /** Honor the `ip` parameter (and the UDP `ip` field). Off by default: it lets clients list others. */
   trustIpParam?: boolean;
@@ -203,7 +203,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     if (method !== 'GET' && method !== 'HEAD') return { status: 405, contentType: TEXT, body: encodeFailure('use GET') };
     const clientIp = parseIp(clientIpText);
     if (!clientIp) return fail('unknown client address');
-    if (limiter && !limiter.take(clientIpText, now())) return fail('rate limited, slow down');
+    if (limiter && !limiter.take(clientIp, now())) return fail('rate limited, slow down');
     let passkey: string | undefined;
     if (m[2] !== undefined) {
       try {
@@ -274,7 +274,7 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
       return null;
     }
     const t = now();
-    if (limiter && !limiter.take(remote.address, t)) {
+    if (limiter && !limiter.take(ip, t)) {
       counters.dropped++;
       return null;
     }
