@@ -1,7 +1,8 @@
 // SwarmStore on Deno KV (Deno Deploy, or a local `Deno.openKv()` file). Every announce is one atomic
 // KV transaction, checked on the peer's own entries and retried on conflict; counters use commutative
-// `sum` mutations so busy swarms do not conflict on them. Peers also carry KV `expireIn` as a
-// backstop; an expiry index lets `expire()` drop silent peers with exact counter updates.
+// `sum` mutations so busy swarms do not conflict on them. An expiry index lets `expire()` drop silent
+// peers with exact counter updates. Peers deliberately carry no KV `expireIn`: KV deleting a peer
+// behind the sweep's back would leave its swarm's counters counting it forever.
 // Runtime-neutral: pass any object with the Deno.Kv API (Deno.openKv(), or npm `@deno/kv`).
 import { TrackerError } from '../errors.ts';
 import type { ScrapeEntry, StoreAnnounce, StoreAnnounceResult, StoreStats, SwarmStore } from '../store.ts';
@@ -52,6 +53,8 @@ function signed(v: unknown): number {
 }
 
 const EMPTY = new Uint8Array(0);
+/** Index entries read per list() call of a sweep, and most handled per expire() call. */
+const SWEEP_BATCH = 1000, SWEEP_MAX = 10_000;
 
 function concat(parts: Uint8Array[], size: number): Uint8Array {
   const out = new Uint8Array(parts.length * size);
@@ -66,6 +69,10 @@ export class DenoKvSwarmStore implements SwarmStore {
   readonly #maxPeers: number;
   readonly #maxSwarms: number;
   readonly #ownsKv: boolean;
+  /** The last sweep stopped at its per-call limit with expired peers left. */
+  #backlog = false;
+  /** A sweep started by announce() to work off a backlog. */
+  #catchUp: Promise<unknown> | null = null;
 
   constructor(options: DenoKvSwarmStoreOptions) {
     if (!U64) throw new TypeError('DenoKvSwarmStore needs the Deno runtime (Deno.KvU64)');
@@ -92,6 +99,11 @@ export class DenoKvSwarmStore implements SwarmStore {
     addr[r.ip.length + 1] = r.port & 255;
     const key = r.key >>> 0;
     const expires = r.now + r.ttl;
+    // A sweep that hit its limit continues now rather than on the tracker's next timed sweep, so a
+    // burst of expiries does not keep dead peers counted (and swarms full) for minutes.
+    if (this.#backlog && !this.#catchUp) {
+      this.#catchUp = this.expire(r.now).catch(() => {}).finally(() => { this.#catchUp = null; });
+    }
     for (let attempt = 0; attempt < 20; attempt++) {
       const [se, le, ns, nl, nd, tw] = await this.#kv.getMany([sKey, lKey, cS, cL, cD, [p, 't', 'w']]);
       const old = (se!.value ?? le!.value) as PeerValue | null;
@@ -102,7 +114,6 @@ export class DenoKvSwarmStore implements SwarmStore {
       if (old && old.key !== 0 && old.key !== key && !sameBytes(old.addr, addr)) { stranger = true; seeder = wasSeeder; }
       if (!stranger) {
         const tx = this.#kv.atomic().check(se!, le!);
-        const backstop = { expireIn: Math.max(r.ttl * 3, 60_000) };
         if (old) tx.delete([p, 'x', old.expires, ih, id]);
         if (r.event === 'stopped') {
           if (old) {
@@ -121,8 +132,8 @@ export class DenoKvSwarmStore implements SwarmStore {
           }
           const value: PeerValue = { addr, key, expires };
           if (old && wasSeeder !== seeder) tx.delete(wasSeeder ? sKey : lKey);
-          tx.set(seeder ? sKey : lKey, value, backstop);
-          tx.set([p, 'x', expires, ih, id], seeder ? 1 : 0, backstop);
+          tx.set(seeder ? sKey : lKey, value);
+          tx.set([p, 'x', expires, ih, id], seeder ? 1 : 0);
           const dS = (seeder ? 1 : 0) - (old && wasSeeder ? 1 : 0);
           const dL = (seeder ? 0 : 1) - (old && !wasSeeder ? 1 : 0);
           if (dS) tx.sum(cS, this.#u64(dS)).sum([p, 't', 's'], this.#u64(dS));
@@ -197,24 +208,36 @@ export class DenoKvSwarmStore implements SwarmStore {
 
   async expire(now: number): Promise<number> {
     const p = this.#p;
-    let removed = 0;
-    // Bounded per call; the expiry index is ordered by time, so the oldest go first.
-    for await (const e of this.#kv.list({ start: [p, 'x'], end: [p, 'x', now + 1] }, { limit: 1000 })) {
-      const [, , expires, ih, id] = e.key as [string, string, number, Uint8Array, Uint8Array];
-      const seeder = e.value === 1;
-      const peerKey = [p, seeder ? 's' : 'l', ih, mix32(id), id];
-      const [pe, ns, nl] = await this.#kv.getMany([peerKey, [p, 'n', ih, 's'], [p, 'n', ih, 'l']]);
-      const tx = this.#kv.atomic().check(pe!).delete(e.key);
-      const v = pe!.value as PeerValue | null;
-      if (v && v.expires === expires) {
-        tx.delete(peerKey).sum([p, 'n', ih, seeder ? 's' : 'l'], this.#u64(-1)).sum([p, 't', seeder ? 's' : 'l'], this.#u64(-1));
-        if (signed(ns!.value) + signed(nl!.value) === 1) tx.sum([p, 't', 'w'], this.#u64(-1));
-        if ((await tx.commit()).ok) removed++;
-      } else {
-        await tx.commit();
+    let removed = 0, seen = 0;
+    // Bounded per call (the expiry index is ordered by time, so the oldest go first); what is left
+    // is flagged as backlog, which the next announce starts working off.
+    for (;;) {
+      let batch = 0;
+      for await (const e of this.#kv.list({ start: [p, 'x'], end: [p, 'x', now + 1] }, { limit: SWEEP_BATCH })) {
+        batch++;
+        if (await this.#expireOne(e.key as [string, string, number, Uint8Array, Uint8Array], e.value === 1)) removed++;
       }
+      seen += batch;
+      this.#backlog = batch === SWEEP_BATCH && seen >= SWEEP_MAX;
+      if (batch < SWEEP_BATCH || this.#backlog) return removed;
     }
-    return removed;
+  }
+
+  /** Removes one expiry index entry and, when it still describes the peer, the peer. */
+  async #expireOne(xKey: [string, string, number, Uint8Array, Uint8Array], seeder: boolean): Promise<boolean> {
+    const p = this.#p;
+    const [, , expires, ih, id] = xKey;
+    const peerKey = [p, seeder ? 's' : 'l', ih, mix32(id), id];
+    const [pe, ns, nl] = await this.#kv.getMany([peerKey, [p, 'n', ih, 's'], [p, 'n', ih, 'l']]);
+    const tx = this.#kv.atomic().check(pe!).delete(xKey);
+    const v = pe!.value as PeerValue | null;
+    if (v && v.expires === expires) {
+      tx.delete(peerKey).sum([p, 'n', ih, seeder ? 's' : 'l'], this.#u64(-1)).sum([p, 't', seeder ? 's' : 'l'], this.#u64(-1));
+      if (signed(ns!.value) + signed(nl!.value) === 1) tx.sum([p, 't', 'w'], this.#u64(-1));
+      return (await tx.commit()).ok;
+    }
+    await tx.commit();
+    return false;
   }
 
   async stats(): Promise<StoreStats> {
@@ -224,6 +247,7 @@ export class DenoKvSwarmStore implements SwarmStore {
   }
 
   async close(): Promise<void> {
+    await this.#catchUp;
     if (this.#ownsKv) this.#kv.close();
   }
 }
