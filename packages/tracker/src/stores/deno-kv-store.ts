@@ -139,7 +139,7 @@ export class DenoKvSwarmStore implements SwarmStore {
           if (dS) tx.sum(cS, this.#u64(dS)).sum([p, 't', 's'], this.#u64(dS));
           if (dL) tx.sum(cL, this.#u64(dL)).sum([p, 't', 'l'], this.#u64(dL));
           seeders += dS; leechers += dL;
-          if (r.event === 'completed' && !wasSeeder) { tx.sum(cD, this.#u64(1)); downloaded++; }
+          if (r.event === 'completed' && seeder && !wasSeeder) { tx.sum(cD, this.#u64(1)); downloaded++; }
         }
         if (!(await tx.commit()).ok) continue;
       }

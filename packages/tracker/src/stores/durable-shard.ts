@@ -120,7 +120,7 @@ export class SwarmShardCore {
           if (wasSeeder && !seeder) { seeders--; leechers++; }
           else if (!wasSeeder && seeder) { leechers--; seeders++; }
         } else if (seeder) seeders++; else leechers++;
-        if (r.event === 'completed' && !wasSeeder) downloaded++;
+        if (r.event === 'completed' && seeder && !wasSeeder) downloaded++;
       }
       const live = seeders + leechers > 0 ? 1 : 0;
       if (swarm || live || downloaded) {

@@ -73,7 +73,7 @@ export class MemorySwarmStore implements SwarmStore {
             slot = s.makeLeecher(slot);
             this.seeders--; this.leechers++;
           }
-          if (r.event === 'completed' && !wasSeeder) s.downloaded++;
+          if (r.event === 'completed' && r.seeder && !wasSeeder) s.downloaded++;
         }
       }
     } else if (r.event !== 'stopped') {
@@ -94,7 +94,7 @@ export class MemorySwarmStore implements SwarmStore {
       }
       slot = swarm.insert(r.peerId, r.ip, r.port, r.seeder, expires, r.key);
       if (r.seeder) this.seeders++; else this.leechers++;
-      if (r.event === 'completed') swarm.downloaded++;
+      if (r.event === 'completed' && r.seeder) swarm.downloaded++;
     }
 
     if (!swarm) return { complete: 0, incomplete: 0, downloaded: this.retired.get(key) ?? 0, peers4: EMPTY, peers6: EMPTY };

@@ -96,7 +96,7 @@ else
   if not old or oldMember ~= member or string.sub(old, 1, 4) ~= key then
     redis.call('HSET', P, id, key .. addr)
   end
-  if event == 'completed' and not wasSeeder then redis.call('INCR', D) end
+  if event == 'completed' and seeder and not wasSeeder then redis.call('INCR', D) end
   -- GT only ever raises a swarm's expiry, and still adds a swarm that is not indexed yet.
   redis.call('ZADD', IDX, 'GT', exp, ih)
 end

@@ -136,7 +136,7 @@ describeRedis('redis', () => {
     it('gives every swarm key a Redis TTL (abandoned swarms are freed by Redis itself)', async () => {
       const prefix = uniquePrefix();
       const store = new RedisSwarmStore({ url, connect: connectNodeSocket, prefix, keyTtlMs: 5000 });
-      await store.announce(announceOf({ n: 1, event: 'completed' }));
+      await store.announce(announceOf({ n: 1, event: 'completed', seeder: true }));
       const keys = await store.client.command(['KEYS', `${prefix}{*`]);
       expect(Array.isArray(keys) && keys.length).toBe(3);
       for (const k of keys as Uint8Array[]) {

@@ -133,6 +133,18 @@ export function describeSwarmStore(name: string, make: () => SwarmStore | Promis
       expect(s).toEqual({ complete: 1, incomplete: 0, downloaded: 1 });
     });
 
+    it('counts completed only from a peer that now has everything and was not seeding', async () => {
+      await store.announce(announceOf({ n: 1 }));
+      for (let i = 0; i < 5; i++) await store.announce(announceOf({ n: 1, event: 'completed', seeder: false }));
+      let [s] = await store.scrape([testId(0xaa, 1)], 1_000_000);
+      expect(s).toEqual({ complete: 0, incomplete: 1, downloaded: 0 });
+      // A peer first seen with completed and left=0 counts once, however often it repeats it.
+      for (let i = 0; i < 3; i++) await store.announce(announceOf({ n: 2, event: 'completed', seeder: true }));
+      await store.announce(announceOf({ n: 1, event: 'completed', seeder: true }));
+      [s] = await store.scrape([testId(0xaa, 1)], 1_000_000);
+      expect(s).toEqual({ complete: 2, incomplete: 0, downloaded: 2 });
+    });
+
     it('scrapes several swarms in order, unknown ones as zeros', async () => {
       await store.announce(announceOf({ n: 1, infoHash: testId(0xaa, 7) }));
       await store.announce(announceOf({ n: 2, infoHash: testId(0xaa, 7), seeder: true }));
