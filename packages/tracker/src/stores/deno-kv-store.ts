@@ -114,17 +114,20 @@ export class DenoKvSwarmStore implements SwarmStore {
       if (old && old.key !== 0 && old.key !== key && !sameBytes(old.addr, addr)) { stranger = true; seeder = wasSeeder; }
       if (!stranger) {
         const tx = this.#kv.atomic().check(se!, le!);
+        let recheck = false;
         if (old) tx.delete([p, 'x', old.expires, ih, id]);
         if (r.event === 'stopped') {
           if (old) {
             tx.delete(wasSeeder ? sKey : lKey);
-            tx.sum(wasSeeder ? cS : cL, this.#u64(-1)).sum([p, 't', wasSeeder ? 's' : 'l'], this.#u64(-1));
+            recheck = this.#leave(tx, ih, wasSeeder, ns!, nl!);
             if (wasSeeder) seeders--; else leechers--;
-            if (seeders + leechers === 0) tx.sum([p, 't', 'w'], this.#u64(-1));
           }
         } else {
           if (!old) {
             if (seeders + leechers >= this.#maxPeers) throw new TrackerError('TRACKER_SWARM_FULL', 'torrent has too many peers');
+            // A first peer must not race another first peer (both would count the swarm), nor a
+            // second one the last peer's departure (which deletes the counter keys).
+            if (seeders + leechers <= 1) tx.check(ns!, nl!);
             if (seeders + leechers === 0) {
               if (signed(tw!.value) >= this.#maxSwarms) throw new TrackerError('TRACKER_TOO_MANY_SWARMS', 'tracker is tracking too many torrents');
               tx.sum([p, 't', 'w'], this.#u64(1));
@@ -136,12 +139,13 @@ export class DenoKvSwarmStore implements SwarmStore {
           tx.set([p, 'x', expires, ih, id], seeder ? 1 : 0);
           const dS = (seeder ? 1 : 0) - (old && wasSeeder ? 1 : 0);
           const dL = (seeder ? 0 : 1) - (old && !wasSeeder ? 1 : 0);
-          if (dS) tx.sum(cS, this.#u64(dS)).sum([p, 't', 's'], this.#u64(dS));
-          if (dL) tx.sum(cL, this.#u64(dL)).sum([p, 't', 'l'], this.#u64(dL));
+          if (dS) this.#add(tx, cS, ns!, dS).sum([p, 't', 's'], this.#u64(dS));
+          if (dL) this.#add(tx, cL, nl!, dL).sum([p, 't', 'l'], this.#u64(dL));
           seeders += dS; leechers += dL;
           if (r.event === 'completed' && seeder && !wasSeeder) { tx.sum(cD, this.#u64(1)); downloaded++; }
         }
         if (!(await tx.commit()).ok) continue;
+        if (recheck) await this.#dropIfEmpty(ih);
       }
       const result: StoreAnnounceResult = { complete: seeders, incomplete: leechers, downloaded, peers4: EMPTY, peers6: EMPTY };
       if (r.withPeerIds) { result.peerIds4 = EMPTY; result.peerIds6 = EMPTY; }
@@ -228,16 +232,56 @@ export class DenoKvSwarmStore implements SwarmStore {
     const p = this.#p;
     const [, , expires, ih, id] = xKey;
     const peerKey = [p, seeder ? 's' : 'l', ih, mix32(id), id];
-    const [pe, ns, nl] = await this.#kv.getMany([peerKey, [p, 'n', ih, 's'], [p, 'n', ih, 'l']]);
-    const tx = this.#kv.atomic().check(pe!).delete(xKey);
-    const v = pe!.value as PeerValue | null;
-    if (v && v.expires === expires) {
-      tx.delete(peerKey).sum([p, 'n', ih, seeder ? 's' : 'l'], this.#u64(-1)).sum([p, 't', seeder ? 's' : 'l'], this.#u64(-1));
-      if (signed(ns!.value) + signed(nl!.value) === 1) tx.sum([p, 't', 'w'], this.#u64(-1));
-      return (await tx.commit()).ok;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const [pe, ns, nl] = await this.#kv.getMany([peerKey, [p, 'n', ih, 's'], [p, 'n', ih, 'l']]);
+      const tx = this.#kv.atomic().check(pe!).delete(xKey);
+      const v = pe!.value as PeerValue | null;
+      if (!v || v.expires !== expires) {
+        // A stale entry: the peer left or re-announced (which indexed it anew).
+        await tx.commit();
+        return false;
+      }
+      const recheck = this.#leave(tx.delete(peerKey), ih, seeder, ns!, nl!);
+      if (!(await tx.commit()).ok) continue;
+      if (recheck) await this.#dropIfEmpty(ih);
+      return true;
     }
-    await tx.commit();
     return false;
+  }
+
+  /**
+   * Counts one peer out of its swarm in `tx`. The swarm's last peer deletes the counter keys (checked,
+   * so no peer joined meanwhile) rather than leaving zeros behind for every info hash ever seen.
+   * Returns true when the swarm may have emptied under concurrent departures (see #dropIfEmpty).
+   */
+  #leave(tx: KvAtomic, ih: Uint8Array, seeder: boolean, ns: KvEntry<unknown>, nl: KvEntry<unknown>): boolean {
+    const p = this.#p;
+    tx.sum([p, 't', seeder ? 's' : 'l'], this.#u64(-1));
+    if (signed(ns.value) + signed(nl.value) <= 1) {
+      tx.check(ns, nl).delete([p, 'n', ih, 's']).delete([p, 'n', ih, 'l']).sum([p, 't', 'w'], this.#u64(-1));
+      return false;
+    }
+    const [key, entry] = seeder ? [[p, 'n', ih, 's'], ns] : [[p, 'n', ih, 'l'], nl];
+    this.#add(tx, key, entry, -1);
+    return true;
+  }
+
+  /** Adds `n` to a counter; a counter that would reach 0 is deleted instead (checked at 1). */
+  #add(tx: KvAtomic, key: KvKey, entry: KvEntry<unknown>, n: number): KvAtomic {
+    if (n < 0 && signed(entry.value) + n <= 0) return tx.check(entry).delete(key);
+    return tx.sum(key, this.#u64(n));
+  }
+
+  /**
+   * Two peers leaving at once each see the other still counted and both decrement with `sum`, which
+   * can leave a swarm at zero with its keys (and its place in the swarm total) still there. The last
+   * of them to commit sees that here and frees the swarm.
+   */
+  async #dropIfEmpty(ih: Uint8Array): Promise<void> {
+    const p = this.#p, cS = [p, 'n', ih, 's'], cL = [p, 'n', ih, 'l'];
+    const [ns, nl] = await this.#kv.getMany([cS, cL]);
+    if (signed(ns!.value) + signed(nl!.value) > 0 || (ns!.versionstamp === null && nl!.versionstamp === null)) return;
+    await this.#kv.atomic().check(ns!, nl!).delete(cS).delete(cL).sum([p, 't', 'w'], this.#u64(-1)).commit();
   }
 
   async stats(): Promise<StoreStats> {

@@ -81,6 +81,32 @@ if (openKv) {
       expect(await store.stats()).toEqual({ swarms: 0, seeders: 0, leechers: 0 });
       await store.close();
     });
+
+    it('deletes a swarm\'s counter keys when its last peer leaves, even when peers leave at once', async () => {
+      const kv = await openKv(':memory:');
+      const store = new DenoKvSwarmStore({ kv, ownsKv: true });
+      const counterKeys = async () => { let n = 0; for await (const _ of kv.list({ prefix: ['tk', 'n'] })) n++; return n; };
+      for (let i = 0; i < 20; i++) {
+        const infoHash = testId(0xcc, i);
+        await store.announce(announceOf({ n: 1, infoHash, seeder: i % 2 === 0 }));
+        await store.announce(announceOf({ n: 1, infoHash, event: 'stopped' }));
+      }
+      expect(await counterKeys()).toBe(0);
+      // Two peers stopping concurrently each see the other still counted.
+      for (let i = 0; i < 5; i++) {
+        const infoHash = testId(0xdd, i);
+        await store.announce(announceOf({ n: 1, infoHash }));
+        await store.announce(announceOf({ n: 2, infoHash }));
+        await Promise.all([1, 2].map((n) => store.announce(announceOf({ n, infoHash, event: 'stopped' }))));
+      }
+      // ...and the sweep frees swarms the same way.
+      await store.announce(announceOf({ n: 1, infoHash: testId(0xee, 1), ttl: 1000 }));
+      await store.announce(announceOf({ n: 2, infoHash: testId(0xee, 1), ttl: 1000, seeder: true }));
+      expect(await store.expire(1_000_000 + 5000)).toBe(2);
+      expect(await counterKeys()).toBe(0);
+      expect(await store.stats()).toEqual({ swarms: 0, seeders: 0, leechers: 0 });
+      await store.close();
+    });
   });
 } else {
   const why = deno
