@@ -11,6 +11,8 @@ export interface SwarmShardEnv {
   TRACKER_MAX_SWARMS_PER_SHARD?: string;
   /** Max peers per swarm. Default 100,000. */
   TRACKER_MAX_PEERS_PER_SWARM?: string;
+  /** Completion counts of emptied swarms remembered per shard (for scrape). Default 100,000. */
+  TRACKER_MAX_RETIRED_PER_SHARD?: string;
 }
 
 /** How often a shard with peers wakes up to drop the silent ones. */
@@ -28,6 +30,7 @@ export class SwarmShard extends DurableObject<SwarmShardEnv> {
     this.#core = new SwarmShardCore(ctx.storage.sql, {
       maxSwarmsPerShard: Number(env.TRACKER_MAX_SWARMS_PER_SHARD ?? 100_000),
       maxPeersPerSwarm: Number(env.TRACKER_MAX_PEERS_PER_SWARM ?? 100_000),
+      maxRetiredPerShard: Number(env.TRACKER_MAX_RETIRED_PER_SHARD ?? 100_000),
     });
   }
 

@@ -1,11 +1,11 @@
 // The Durable Object shard's SQL logic on a local SQLite (bun:sqlite under Bun, node:sqlite under
 // Deno), through the shared contract suite. Inside workerd the same class is tested by
 // apps/edge-tracker (test/workerd.test.ts); Node 20 has no SQLite module, so it skips here.
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ScrapeEntry, StoreAnnounce, StoreAnnounceResult, StoreStats, SwarmStore } from '../store.ts';
 import { TrackerError } from '../errors.ts';
 import { SwarmShardCore, type SqlLike } from './durable-shard.ts';
-import { describeSwarmStore } from './store.contract.ts';
+import { announceOf, describeSwarmStore, testId } from './store.contract.ts';
 
 type Row = Record<string, unknown>;
 interface Stmt { all(...b: unknown[]): Row[] }
@@ -70,4 +70,29 @@ if (typeof probe === 'string') {
 } else {
   probe.close();
   describeSwarmStore('durable object shard (local SQLite)', async () => new LocalShardStore((await openDb()) as Db));
+
+  describe('SwarmShardCore', () => {
+    it('frees emptied swarms, remembering the completion counts of the newest ones only', async () => {
+      const db = (await openDb()) as Db;
+      const sql = sqlOver(db);
+      const core = new SwarmShardCore(sql, { maxSwarmsPerShard: 1000, maxPeersPerSwarm: 1000, maxRetiredPerShard: 3 });
+      const rows = (table: string) => Number(sql.exec(`SELECT COUNT(*) AS n FROM ${table}`).toArray()[0]!.n);
+      for (let i = 0; i < 5; i++) {
+        const infoHash = testId(0xcc, i);
+        core.announce(announceOf({ n: 1, infoHash, event: 'completed', seeder: true }));
+        core.announce(announceOf({ n: 1, infoHash, event: 'stopped', seeder: true }));
+      }
+      // Emptied by the expiry sweep, too.
+      core.announce(announceOf({ n: 1, infoHash: testId(0xcc, 5), event: 'completed', seeder: true, ttl: 1000 }));
+      core.expire(1_000_000 + 5000);
+      expect(rows('swarms') + rows('retired')).toBe(3);
+      const got = core.scrape([0, 1, 2, 3, 4, 5].map((i) => testId(0xcc, i)), 1_000_000).map((e) => e.downloaded);
+      expect(got).toEqual([0, 0, 0, 1, 1, 1]);
+      // A remembered swarm that comes back keeps its count.
+      const r = core.announce(announceOf({ n: 2, infoHash: testId(0xcc, 4) }));
+      expect(r).toMatchObject({ incomplete: 1, downloaded: 1 });
+      expect(core.stats()).toEqual({ swarms: 1, seeders: 0, leechers: 1 });
+      db.close();
+    });
+  });
 }

@@ -29,6 +29,11 @@ export interface ShardRefusal {
 export interface ShardLimits {
   maxSwarmsPerShard: number;
   maxPeersPerSwarm: number;
+  /**
+   * Completion counts remembered for swarms that emptied, so scrape `downloaded` survives; the oldest
+   * are forgotten beyond this many. Default 100,000 (as the memory store's `maxRetiredCounts`).
+   */
+  maxRetiredPerShard?: number;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -52,10 +57,12 @@ function concat(parts: Uint8Array[], size: number): Uint8Array {
 export class SwarmShardCore {
   readonly #sql: SqlLike;
   readonly #limits: ShardLimits;
+  readonly #maxRetired: number;
 
   constructor(sql: SqlLike, limits: ShardLimits) {
     this.#sql = sql;
     this.#limits = limits;
+    this.#maxRetired = limits.maxRetiredPerShard ?? 100_000;
     // `rnd` is a random number drawn when a peer joins: sampling reads a window of the swarm in
     // `rnd` order from a random point (an index range scan) instead of sorting the swarm by random().
     sql.exec(`CREATE TABLE IF NOT EXISTS peers (
@@ -63,10 +70,26 @@ export class SwarmShardCore {
       seeder INTEGER NOT NULL, expires INTEGER NOT NULL, rnd INTEGER NOT NULL, PRIMARY KEY (ih, id)) WITHOUT ROWID`);
     sql.exec('CREATE INDEX IF NOT EXISTS peers_by_expiry ON peers (expires)');
     sql.exec('CREATE INDEX IF NOT EXISTS peers_by_rnd ON peers (ih, rnd)');
-    // Per-swarm counters, so counts and stats never scan peers; `downloaded` outlives the peers.
+    // Counters of live swarms, so counts and stats never scan peers.
     sql.exec(`CREATE TABLE IF NOT EXISTS swarms (
       ih BLOB PRIMARY KEY, seeders INTEGER NOT NULL, leechers INTEGER NOT NULL,
       downloaded INTEGER NOT NULL, live INTEGER NOT NULL) WITHOUT ROWID`);
+    // Emptied swarms' completion counts, in retirement order (`seq`), so that the oldest can be
+    // forgotten: `swarms` then only holds live swarms and its scans stay bounded by the swarm limit.
+    sql.exec(`CREATE TABLE IF NOT EXISTS retired (
+      ih BLOB PRIMARY KEY, downloaded INTEGER NOT NULL, seq INTEGER NOT NULL) WITHOUT ROWID`);
+    sql.exec('CREATE INDEX IF NOT EXISTS retired_by_seq ON retired (seq)');
+    // Shards written by earlier versions kept emptied swarms in `swarms` (live = 0) forever.
+    sql.exec('INSERT OR REPLACE INTO retired (ih, downloaded, seq) SELECT ih, downloaded, 0 FROM swarms WHERE live = 0');
+    sql.exec('DELETE FROM swarms WHERE live = 0');
+  }
+
+  /** Remembers an emptied swarm's completion count, forgetting the oldest beyond the limit. */
+  #retire(ih: ArrayBuffer, downloaded: number): void {
+    const sql = this.#sql;
+    const seq = Number(sql.exec('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM retired').toArray()[0]?.n ?? 1);
+    sql.exec('INSERT OR REPLACE INTO retired (ih, downloaded, seq) VALUES (?, ?, ?)', ih, downloaded, seq);
+    sql.exec('DELETE FROM retired WHERE seq <= ?', seq - this.#maxRetired);
   }
 
   announce(r: StoreAnnounce): StoreAnnounceResult | ShardRefusal {
@@ -82,7 +105,8 @@ export class SwarmShardCore {
     let swarm = sql.exec('SELECT seeders, leechers, downloaded FROM swarms WHERE ih = ?', ih).toArray()[0];
     let seeders = Number(swarm?.seeders ?? 0);
     let leechers = Number(swarm?.leechers ?? 0);
-    let downloaded = Number(swarm?.downloaded ?? 0);
+    const retired = swarm ? undefined : sql.exec('SELECT downloaded FROM retired WHERE ih = ?', ih).toArray()[0];
+    let downloaded = Number(swarm?.downloaded ?? retired?.downloaded ?? 0);
     const wasSeeder = old ? Number(old.seeder) === 1 : false;
     let seeder = r.seeder;
     let stranger = false;
@@ -122,12 +146,14 @@ export class SwarmShardCore {
         } else if (seeder) seeders++; else leechers++;
         if (r.event === 'completed' && seeder && !wasSeeder) downloaded++;
       }
-      const live = seeders + leechers > 0 ? 1 : 0;
-      if (swarm || live || downloaded) {
-        if (!live && !downloaded) sql.exec('DELETE FROM swarms WHERE ih = ?', ih);
-        else sql.exec(`INSERT INTO swarms (ih, seeders, leechers, downloaded, live) VALUES (?, ?, ?, ?, ?)
+      if (seeders + leechers > 0) {
+        sql.exec(`INSERT INTO swarms (ih, seeders, leechers, downloaded, live) VALUES (?, ?, ?, ?, 1)
           ON CONFLICT (ih) DO UPDATE SET seeders = excluded.seeders, leechers = excluded.leechers,
-          downloaded = excluded.downloaded, live = excluded.live`, ih, seeders, leechers, downloaded, live);
+          downloaded = excluded.downloaded`, ih, seeders, leechers, downloaded);
+        if (retired) sql.exec('DELETE FROM retired WHERE ih = ?', ih);
+      } else if (swarm) {
+        sql.exec('DELETE FROM swarms WHERE ih = ?', ih);
+        if (downloaded > 0) this.#retire(ih, downloaded);
       }
     }
     const result: StoreAnnounceResult = { complete: seeders, incomplete: leechers, downloaded, peers4: EMPTY, peers6: EMPTY };
@@ -160,7 +186,8 @@ export class SwarmShardCore {
       const ih = ab(h);
       const row = this.#sql.exec(
         `SELECT COALESCE(SUM(seeder), 0) AS s, COUNT(*) AS n FROM peers WHERE ih = ? AND expires > ?`, ih, now).toArray()[0];
-      const d = this.#sql.exec('SELECT downloaded FROM swarms WHERE ih = ?', ih).toArray()[0];
+      const d = this.#sql.exec('SELECT downloaded FROM swarms WHERE ih = ?', ih).toArray()[0]
+        ?? this.#sql.exec('SELECT downloaded FROM retired WHERE ih = ?', ih).toArray()[0];
       const s = Number(row?.s ?? 0);
       return { complete: s, incomplete: Number(row?.n ?? 0) - s, downloaded: Number(d?.downloaded ?? 0) };
     });
@@ -179,8 +206,12 @@ export class SwarmShardCore {
       sql.exec(`UPDATE swarms SET seeders = MAX(0, seeders - ?), leechers = MAX(0, leechers - ?) WHERE ih = ?`, s, n - s, g.ih);
     }
     sql.exec('DELETE FROM peers WHERE expires <= ?', now);
-    sql.exec('UPDATE swarms SET live = 0 WHERE seeders + leechers = 0');
-    sql.exec('DELETE FROM swarms WHERE live = 0 AND downloaded = 0');
+    for (const g of groups) {
+      const row = sql.exec('SELECT seeders + leechers AS n, downloaded FROM swarms WHERE ih = ?', g.ih).toArray()[0];
+      if (!row || Number(row.n) > 0) continue;
+      sql.exec('DELETE FROM swarms WHERE ih = ?', g.ih);
+      if (Number(row.downloaded) > 0) this.#retire(g.ih as ArrayBuffer, Number(row.downloaded));
+    }
     return removed;
   }
 
