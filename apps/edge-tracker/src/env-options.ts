@@ -1,8 +1,8 @@
 // Tracker settings from string variables (Workers vars, Deno Deploy / Vercel environment), so every
 // edge adapter is configured the same way.
-import type { TrackerOptions } from '@torrentkit/tracker';
+import type { MemorySwarmStoreOptions, TrackerOptions } from '@torrentkit/tracker';
 
-/** The variables read by {@link trackerOptionsFromEnv}; all optional. */
+/** The variables read by {@link trackerOptionsFromEnv} and {@link memoryStoreOptionsFromEnv}; all optional. */
 export interface TrackerEnv {
   /** Announce interval, seconds. */
   TRACKER_INTERVAL?: string;
@@ -14,8 +14,16 @@ export interface TrackerEnv {
   TRACKER_PASSKEYS?: string;
   /** Most peers per reply. */
   TRACKER_NUMWANT_MAX?: string;
-  /** Requests per second per client address. */
+  /** Requests per second per client (IPv4 address or IPv6 /64). */
   TRACKER_RATE_LIMIT?: string;
+  /** Most clients the rate limiter remembers (about 110 bytes each). */
+  TRACKER_RATE_LIMIT_CLIENTS?: string;
+  /** IPv6 prefix length counted as one client by the rate limiter. Default 64. */
+  TRACKER_RATE_LIMIT_IPV6_PREFIX?: string;
+  /** Memory store: most swarms held at once. */
+  TRACKER_MAX_SWARMS?: string;
+  /** Memory store (and Durable Object shards): most peers per swarm. */
+  TRACKER_MAX_PEERS_PER_SWARM?: string;
   /** `warning message` sent with every announce. */
   TRACKER_WARNING?: string;
   /** Title of the /stats page. */
@@ -31,6 +39,13 @@ function positive(name: string, s: string | undefined): number | undefined {
   return n;
 }
 
+function integer(name: string, s: string | undefined, min: number, max: number): number | undefined {
+  if (s === undefined || s === '') return undefined;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < min || n > max) throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(s)}`);
+  return n;
+}
+
 /** Builds tracker options from environment variables. */
 export function trackerOptionsFromEnv(env: TrackerEnv): TrackerOptions & { title?: string } {
   const o: TrackerOptions & { title?: string } = {};
@@ -39,11 +54,30 @@ export function trackerOptionsFromEnv(env: TrackerEnv): TrackerOptions & { title
   const numwant = positive('TRACKER_NUMWANT_MAX', env.TRACKER_NUMWANT_MAX);
   if (numwant) o.numwantMax = numwant;
   const rate = positive('TRACKER_RATE_LIMIT', env.TRACKER_RATE_LIMIT);
-  if (rate) o.rateLimit = { perSecond: rate };
+  if (rate) {
+    o.rateLimit = { perSecond: rate };
+    const clients = integer('TRACKER_RATE_LIMIT_CLIENTS', env.TRACKER_RATE_LIMIT_CLIENTS, 1, 2 ** 31);
+    if (clients) o.rateLimit.maxClients = clients;
+    const prefix = integer('TRACKER_RATE_LIMIT_IPV6_PREFIX', env.TRACKER_RATE_LIMIT_IPV6_PREFIX, 1, 128);
+    if (prefix) o.rateLimit.ipv6PrefixLength = prefix;
+  }
   if (env.TRACKER_ALLOW) o.allowList = list(env.TRACKER_ALLOW);
   if (env.TRACKER_DENY) o.denyList = list(env.TRACKER_DENY);
   if (env.TRACKER_PASSKEYS) o.passkeys = list(env.TRACKER_PASSKEYS);
   if (env.TRACKER_WARNING) o.warning = env.TRACKER_WARNING;
   if (env.TRACKER_TITLE) o.title = env.TRACKER_TITLE;
+  return o;
+}
+
+/**
+ * Limits of the in-memory swarm store from `TRACKER_MAX_SWARMS` and `TRACKER_MAX_PEERS_PER_SWARM`;
+ * what they leave unset comes from `defaults` (the platform's), then from the store's own defaults.
+ */
+export function memoryStoreOptionsFromEnv(env: TrackerEnv, defaults: MemorySwarmStoreOptions = {}): MemorySwarmStoreOptions {
+  const o: MemorySwarmStoreOptions = { ...defaults };
+  const swarms = integer('TRACKER_MAX_SWARMS', env.TRACKER_MAX_SWARMS, 1, 2 ** 31);
+  if (swarms) o.maxSwarms = swarms;
+  const peers = integer('TRACKER_MAX_PEERS_PER_SWARM', env.TRACKER_MAX_PEERS_PER_SWARM, 1, 2 ** 31);
+  if (peers) o.maxPeersPerSwarm = peers;
   return o;
 }
