@@ -80,7 +80,8 @@ export interface StoreStats {
 export interface SwarmStore {
   /**
    * Apply one announce: insert or update the peer (or remove it on `stopped`), count a completion on
-   * `completed` (once per peer that was leeching or unknown), and return counts plus a random sample
+   * `completed` when the announce has `left` 0 and the peer was leeching or unknown (so one peer
+   * repeating `completed` counts once), and return counts plus a random sample
    * of at most `numwant` other peers (no seeders when the announcer seeds).
    */
   announce(request: StoreAnnounce): Promise<StoreAnnounceResult>;
