@@ -1,5 +1,6 @@
 // What the directory walk finds, in a form free of node: imports so the builder can use it
 // everywhere; the walk itself (walk-node.ts) is loaded only when a directory is walked.
+import { hasEscapedBytes } from '../util/text.ts';
 
 /**
  * A directory the walk went through: where it is on disk and its path inside the torrent. Its files
@@ -39,15 +40,11 @@ export function torrentPath(f: FoundFile): string[] {
   return path;
 }
 
-const RAW_BYTE = /[\u{DC80}-\u{DCFF}]/u;
-
 /**
- * The path holds U+DC80..U+DCFF, which may be escapes of bytes that are not UTF-8 (a name read as
- * bytes; see util/text.ts). Such a path must reach node:fs as bytes.
+ * The path holds escapes of bytes that are not UTF-8 (a name read as bytes; see util/text.ts). Such
+ * a path must reach node:fs as bytes (util/fs-path.ts).
  */
-export function hasRawBytes(path: string): boolean {
-  return RAW_BYTE.test(path);
-}
+export const hasRawBytes = hasEscapedBytes;
 
 /** A path for messages: escaped bytes as `\xFF`, other control and replacement characters as `\uXXXX`. */
 export function shownPath(path: string): string {

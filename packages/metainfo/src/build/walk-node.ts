@@ -7,7 +7,8 @@
 import { Buffer } from 'node:buffer';
 import { lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
-import { bytesText, textBytes } from '../util/text.ts';
+import { fsPath } from '../util/fs-path.ts';
+import { bytesText } from '../util/text.ts';
 import { hasRawBytes, shownPath, type FoundDir, type FoundFile } from './found-file.ts';
 import type { Matcher } from './glob.ts';
 
@@ -118,11 +119,6 @@ export function rootName(root: string): string {
 function childPath(dir: string, name: string): string {
   if (!hasRawBytes(dir) && !hasRawBytes(name)) return name === '' ? join(dir, '_').slice(0, -1) : join(dir, name);
   return dir.endsWith(sep) ? dir + name : dir + sep + name;
-}
-
-/** What node:fs is given for a path: the bytes when it holds escaped non-UTF-8 bytes. */
-export function fsPath(path: string): string | Buffer {
-  return hasRawBytes(path) ? Buffer.from(textBytes(path)) : path;
 }
 
 /**

@@ -2,9 +2,8 @@
 // segments with positional reads, zero-filling the gaps (BEP 47 pad bytes). Synchronous on
 // purpose: it runs in worker threads, where blocking costs nothing and saves a promise per read.
 // The open file is kept across windows and closed when the chunk is done.
-import { Buffer } from 'node:buffer';
 import { closeSync, constants, openSync, readSync } from 'node:fs';
-import { textBytes } from '../util/text.ts';
+import { fsPath } from '../util/fs-path.ts';
 import type { Segment } from './layout.ts';
 
 // O_NONBLOCK does nothing to a regular file, and keeps a FIFO put in a file's place from blocking the
@@ -88,7 +87,7 @@ export class SegmentReader {
       this.#openError = '';
       try {
         // A name that is not UTF-8 travels as U+DC80..U+DCFF escapes (util/text.ts): open its bytes.
-        this.#fd = openSync(/[\u{DC80}-\u{DCFF}]/u.test(path) ? Buffer.from(textBytes(path)) : path, READ_FLAGS);
+        this.#fd = openSync(fsPath(path), READ_FLAGS);
       } catch (err) {
         this.#openError = (err as { code?: string }).code === 'ENOENT' ? 'FILE_MISSING' : 'FILE_UNREADABLE';
         if (!this.#lenient) throw new ReadFailure(this.#openError, path, `${path}: ${(err as Error).message}`);

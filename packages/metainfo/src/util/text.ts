@@ -63,9 +63,19 @@ function escapeDecode(bytes: Uint8Array): string {
 
 const encoder = new TextEncoder();
 
+const ESCAPED_BYTE = /[\u{DC80}-\u{DCFF}]/u;
+
+/**
+ * Whether `text` holds U+DC80..U+DCFF escapes of bytes that are not UTF-8 ({@link bytesText}). The
+ * `u` flag matters: without it the low half of a valid surrogate pair (an emoji) would match.
+ */
+export function hasEscapedBytes(text: string): boolean {
+  return ESCAPED_BYTE.test(text);
+}
+
 /** Bytes of a string, turning lone surrogates U+DC80..U+DCFF back into the bytes they stand for. */
 export function textBytes(text: string): Uint8Array {
-  if (!/[\u{DC80}-\u{DCFF}]/u.test(text)) return encoder.encode(text);
+  if (!hasEscapedBytes(text)) return encoder.encode(text);
   const parts: number[] = [];
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;

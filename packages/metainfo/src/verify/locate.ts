@@ -10,7 +10,7 @@
 // UTF-8 with replacement characters and would open a different file, and Windows names are not
 // bytes, so there such a file is reported unavailable instead of being read.
 import { isSafeComponent, sanitizePath } from '../sanitize.ts';
-import { textBytes } from '../util/text.ts';
+import { hasEscapedBytes, textBytes } from '../util/text.ts';
 
 /** A file's data is unavailable for a reason other than being absent; its pieces count as bad. */
 export interface UnavailableFile {
@@ -31,8 +31,6 @@ export interface FileLocatorOptions {
 
 /** Gives the location of a file from its torrent path components (relative to the locator's root). */
 export type FileLocator = (components: readonly string[]) => FileLocation;
-
-const ESCAPED_BYTE = /[\u{DC80}-\u{DCFF}]/u;
 
 /**
  * A function finding torrent files below `root` (node:fs, so async to load). Each path is used as
@@ -60,7 +58,7 @@ export async function createFileLocator(root: string, options: FileLocatorOption
   return (components) => {
     const sanitised = join(root, ...sanitizePath(components, { windows }));
     if (components.length === 0 || !components.every((c) => isSafeComponent(c, { windows }))) return sanitised;
-    if (!components.some((c) => ESCAPED_BYTE.test(c))) {
+    if (!components.some(hasEscapedBytes)) {
       const raw = join(root, ...components);
       return raw === sanitised || exists(raw) || !exists(sanitised) ? raw : sanitised;
     }
