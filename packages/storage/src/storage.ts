@@ -24,20 +24,8 @@ export class Storage {
    * it. Pad bytes and bytes never written read as zeros.
    */
   async readBlock(piece: number, offset: number, length: number, target?: Uint8Array): Promise<Uint8Array> {
-    const spans = this.layout.spans(piece, offset, length);
-    const out = target ? target.subarray(0, length) : new Uint8Array(length);
-    if (out.length < length) throw new StorageError('STORAGE_BLOCK_OUT_OF_RANGE', `target holds ${out.length} of ${length} bytes`);
-    if (spans.length === 1) {
-      const s = spans[0]!;
-      if (s.pad) out.fill(0);
-      else await this.store.read(s.file, s.position, out);
-      return out;
-    }
-    await eachBounded(spans, async (s) => {
-      const part = out.subarray(s.blockOffset, s.blockOffset + s.length);
-      if (s.pad) part.fill(0);
-      else await this.store.read(s.file, s.position, part);
-    });
+    const out = sized(target ?? new Uint8Array(length), length);
+    await this.#read(this.layout.spans(piece, offset, length), out, false);
     return out;
   }
 
@@ -47,22 +35,28 @@ export class Storage {
    * place, a read error): a piece of zeros must not pass for data that is not there. Pad bytes count
    * as present.
    */
-  async readPresent(piece: number, target: Uint8Array): Promise<boolean> {
+  readPresent(piece: number, target: Uint8Array): Promise<boolean> {
     const size = this.layout.pieceSize(piece);
-    const out = target.subarray(0, size);
-    if (out.length < size) throw new StorageError('STORAGE_BLOCK_OUT_OF_RANGE', `target holds ${out.length} of ${size} bytes`);
+    return this.#read(this.layout.spans(piece, 0, size), sized(target, size), true);
+  }
+
+  // Fills `out` from `spans` (pads as zeros); true when the store had every byte. `lenient` turns a
+  // STORAGE_IO failure of one file into missing bytes instead of a rejection.
+  async #read(spans: readonly Span[], out: Uint8Array, lenient: boolean): Promise<boolean> {
     let present = true;
-    await eachBounded(this.layout.spans(piece, 0, size), async (s) => {
-      const part = out.subarray(s.blockOffset, s.blockOffset + s.length);
+    const one = async (s: Span): Promise<void> => {
+      const part = spans.length === 1 ? out : out.subarray(s.blockOffset, s.blockOffset + s.length);
       if (s.pad) return void part.fill(0);
       try {
         if ((await this.store.read(s.file, s.position, part)) < s.length) present = false;
       } catch (err) {
-        if (!(err instanceof StorageError) || err.code !== 'STORAGE_IO') throw err;
+        if (!lenient || !(err instanceof StorageError) || err.code !== 'STORAGE_IO') throw err;
         part.fill(0);
         present = false;
       }
-    });
+    };
+    if (spans.length === 1) await one(spans[0]!);
+    else await eachBounded(spans, one);
     return present;
   }
 
@@ -112,6 +106,12 @@ export class Storage {
 
 // Runs `fn` over `spans` with at most SPAN_CONCURRENCY calls pending; the first failure is thrown
 // after the calls already started have settled (none is left running behind the caller's back).
+/** The first `length` bytes of `target`, which must hold that many. */
+function sized(target: Uint8Array, length: number): Uint8Array {
+  if (target.length < length) throw new StorageError('STORAGE_BLOCK_OUT_OF_RANGE', `target holds ${target.length} of ${length} bytes`);
+  return target.subarray(0, length);
+}
+
 async function eachBounded(spans: readonly Span[], fn: (span: Span) => Promise<void>): Promise<void> {
   let next = 0;
   let failure: { error: unknown } | undefined;
