@@ -69,6 +69,7 @@ function filterArgs() {
 work = mkdtempSync(join(tmpdir(), 'torrentkit-test-'));
 services = await startServices(work);
 let passed = 0, failed = 0, exitCode = 0;
+const failures = [];
 try {
   for (const rt of runtimes) {
     const deadline = Date.now() + runtimeMinutes * 60_000;
@@ -81,6 +82,7 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 if (failed > 0) exitCode = 1;
+if (failures.length > 0) console.log(`\nfailed tests:\n${[...new Set(failures)].map((l) => `  ${l}`).join('\n')}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(exitCode);
 
@@ -120,11 +122,16 @@ function spawnLimited(cmd, args, options, deadline, label) {
   return child;
 }
 
-/** Echoes a child's output and adds up the test counts in it (with an optional line prefix). */
+/**
+ * Echoes a child's output and adds up the test counts in it (with an optional line prefix). Lines
+ * naming a failed test are kept for the closing summary, so the tail of a long log says which failed.
+ */
 function countLines(stream, prefix = '') {
   let passed = 0, failed = 0, buf = '';
   const take = (line) => {
     if (prefix) process.stdout.write(`${prefix}${line}\n`);
+    // vitest: " FAIL  src/x.test.ts > suite > name" / " × name 12ms"; bun: "(fail) suite > name"
+    if (/(^|:\s)\s*(FAIL\s|×\s|\(fail\)\s)/.test(line) && failures.length < 200) failures.push(`${prefix}${line.trim()}`);
     // vitest: "Tests  2 failed | 10 passed (12)"; bun: " 10 pass" / " 2 fail"
     const v = /\bTests\s+(.*)\(\d+\)\s*$/.exec(line);
     if (v) {
