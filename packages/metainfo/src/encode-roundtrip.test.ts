@@ -112,6 +112,10 @@ describe('encodeTorrent(parseTorrent(b))', () => {
       const t = parseTorrent(b);
       expect(t.creationDate).toBeUndefined();
       expect(shown(encodeTorrent(t))).toBe(shown(b));
+      // null removes it; undefined keeps it, since the parser gives undefined for this date too.
+      expect(shown(encodeTorrent({ ...t, creationDate: null }))).not.toContain('creation date');
+      expect(shown(encodeTorrent({ ...t, creationDate: undefined }))).toBe(shown(b));
+      expect(parseTorrent(encodeTorrent({ ...t, creationDate: 1700000000 })).creationDate).toBe(1700000000);
     }
   });
 

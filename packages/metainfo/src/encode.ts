@@ -212,8 +212,8 @@ export function encodeTorrent(t: TorrentInput): Uint8Array {
   const sameComment = readComment(raw) === t.comment;
   keep('comment', sameComment, t.comment);
   if (!sameComment) delete outer['comment.utf-8'];
-  // A negative or huge date reads back as undefined: unchanged, it stays as it was.
-  keep('creation date', readCreationDate(raw) === t.creationDate, t.creationDate);
+  // A negative or huge date reads back as undefined: unchanged, it stays as it was; null removes it.
+  if (t.creationDate !== null) keep('creation date', readCreationDate(raw) === t.creationDate, t.creationDate);
 
   const typedLayers = t.pieceLayers ?? new Map<string, Uint8Array>();
   const layers = new Map<Uint8Array, Uint8Array>();

@@ -135,8 +135,11 @@ export interface TorrentInput {
   comment?: string;
   /** `created by`. */
   createdBy?: string;
-  /** `creation date` in Unix seconds; leave it out for reproducible torrents. */
-  creationDate?: number;
+  /**
+   * `creation date` in Unix seconds; leave it out for reproducible torrents. `null` removes any date
+   * `raw` carries, including one the parser could not represent (negative or beyond 2^53).
+   */
+  creationDate?: number | null;
   /** v2 piece layers keyed by hex pieces root (required for v2 files larger than one piece). */
   pieceLayers?: ReadonlyMap<string, Uint8Array>;
   /** Extra top-level keys to keep (typed fields above win). */
