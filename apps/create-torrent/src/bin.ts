@@ -25,6 +25,15 @@ for (const [name, status] of Object.entries(SIGNALS)) {
   }
 }
 
+// A reader that goes away (`create-torrent show x.torrent | head`) ends the run as SIGPIPE ends a C
+// program: quietly, with status 128 + 13. Node ignores SIGPIPE, so this arrives as EPIPE instead.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(141);
+    throw err;
+  });
+}
+
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
