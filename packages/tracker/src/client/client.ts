@@ -27,6 +27,9 @@ export class AnnounceClient {
   private readonly udp: UdpTrackerClient | undefined;
   private readonly httpTimeout: number;
   private readonly onClose: (() => void | Promise<void>) | undefined;
+  /** One controller per HTTP request in flight, so close() can end them. */
+  private readonly inflight = new Set<AbortController>();
+  private closed = false;
 
   constructor(options: AnnounceClientOptions = {}) {
     this.fetchFn = options.fetch ?? ((url, init) => fetch(url, init));
@@ -37,7 +40,7 @@ export class AnnounceClient {
 
   /** Announce to one tracker URL (http, https or udp). */
   announce(url: string, params: AnnounceParams, signal?: AbortSignal): Promise<AnnounceResult> {
-    if (/^https?:\/\//i.test(url)) return httpAnnounce(this.fetchFn, url, params, this.httpTimeout, signal);
+    if (/^https?:\/\//i.test(url)) return this.http(signal, (s) => httpAnnounce(this.fetchFn, url, params, this.httpTimeout, s));
     if (/^udp:\/\//i.test(url)) {
       if (!this.udp) return Promise.reject(new TrackerError('TRACKER_UNSUPPORTED_URL', 'no UDP transport configured'));
       return this.udp.announce(url, params, signal);
@@ -47,18 +50,54 @@ export class AnnounceClient {
 
   /** Scrape one tracker for these info hashes. */
   scrape(url: string, infoHashes: readonly Uint8Array[], signal?: AbortSignal): Promise<ScrapeResult[]> {
-    if (/^https?:\/\//i.test(url)) return httpScrape(this.fetchFn, url, infoHashes, this.httpTimeout, signal);
+    if (/^https?:\/\//i.test(url)) return this.http(signal, (s) => httpScrape(this.fetchFn, url, infoHashes, this.httpTimeout, s));
     if (/^udp:\/\//i.test(url) && this.udp) return this.udp.scrape(url, infoHashes, signal);
     return Promise.reject(new TrackerError('TRACKER_UNSUPPORTED_URL', `cannot scrape ${url}`));
   }
 
-  /** Announce through BEP 12 tiers; returns the answer and which tracker gave it. */
+  /** Run one HTTP request under a signal that `signal` and close() both abort. */
+  private async http<T>(signal: AbortSignal | undefined, run: (s: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.closed) throw new TrackerError('TRACKER_ABORTED', 'client closed');
+    const ctl = new AbortController();
+    const onAbort = () => ctl.abort(signal?.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    this.inflight.add(ctl);
+    try {
+      return await run(ctl.signal);
+    } finally {
+      this.inflight.delete(ctl);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Announce through BEP 12 tiers; returns the answer and which tracker gave it. Once `signal` is
+   * aborted no further tracker is tried: the call fails with TRACKER_ABORTED.
+   */
   async announceTiers(tiers: AnnounceTiers, params: AnnounceParams, signal?: AbortSignal): Promise<AnnounceResult & { url: string }> {
-    const { url, value } = await tiers.run((u) => this.announce(u, params, signal));
+    const { url, value } = await tiers.run(async (u) => {
+      const aborted = () => new TrackerError('TRACKER_ABORTED', 'announce aborted', { cause: signal?.reason });
+      if (signal?.aborted) throw aborted();
+      try {
+        return await this.announce(u, params, signal);
+      } catch (err) {
+        // Whatever a tracker failed with, an abort meanwhile ends the walk through the tiers.
+        if (signal?.aborted && !(err instanceof TrackerError && err.code === 'TRACKER_ABORTED')) throw aborted();
+        throw err;
+      }
+    });
     return { ...value, url };
   }
 
+  /**
+   * Abort every announce and scrape in flight (they fail with TRACKER_ABORTED), close the UDP
+   * transport and release what the options brought (`onClose`). Later calls fail with TRACKER_ABORTED.
+   */
   async close(): Promise<void> {
+    this.closed = true;
+    for (const ctl of this.inflight) ctl.abort();
+    this.inflight.clear();
     this.udp?.close();
     await this.onClose?.();
   }

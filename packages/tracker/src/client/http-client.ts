@@ -7,22 +7,32 @@ import { announceUrl, scrapeUrl, type AnnounceParams } from './params.ts';
 /** The subset of `fetch` the client uses. */
 export type FetchLike = (url: string, init: { signal: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
 
-async function readCapped(res: Response): Promise<Uint8Array> {
+async function readCapped(res: Response, signal: AbortSignal): Promise<Uint8Array> {
   const len = Number(res.headers.get('content-length') ?? 0);
   if (len > MAX_REPLY_BYTES) throw new TrackerError('TRACKER_BAD_RESPONSE', 'reply too large');
   if (!res.body) return new Uint8Array(0);
   const reader = res.body.getReader();
+  // Not every fetch ends a body read on abort (undici's under Deno keeps waiting for the tracker):
+  // cancelling the reader ends the pending read, and the abort check below turns it into an error.
+  const onAbort = () => { reader.cancel().catch(() => {}); };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > MAX_REPLY_BYTES) {
-      await reader.cancel();
-      throw new TrackerError('TRACKER_BAD_RESPONSE', 'reply too large');
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (signal.aborted) throw new Error('aborted while reading the reply');
+      if (done) break;
+      total += value.length;
+      if (total > MAX_REPLY_BYTES) {
+        await reader.cancel();
+        throw new TrackerError('TRACKER_BAD_RESPONSE', 'reply too large');
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(total);
@@ -32,32 +42,46 @@ async function readCapped(res: Response): Promise<Uint8Array> {
 }
 
 async function get(fetchFn: FetchLike, url: string, timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array> {
+  // An 'abort' listener added to an already aborted signal never runs: check first.
+  if (signal?.aborted) throw new TrackerError('TRACKER_ABORTED', 'announce aborted', { cause: signal.reason });
   const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), timeoutMs);
+  let timedOut = false;
+  const timer = setTimeout(() => { timedOut = true; ctl.abort(); }, timeoutMs);
   const onAbort = () => ctl.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
+  // The caller's abort wins over the timeout that may fire while the reply is torn down.
+  const failure = (what: string, err: unknown) => signal?.aborted
+    ? new TrackerError('TRACKER_ABORTED', 'announce aborted', { cause: err })
+    : timedOut
+      ? new TrackerError('TRACKER_TIMEOUT', `no reply within ${timeoutMs} ms`, { cause: err })
+      : new TrackerError('TRACKER_NETWORK', `${what}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+  let complete = false;
   try {
     let res: Response;
     try {
       res = await fetchFn(url, { signal: ctl.signal });
     } catch (err) {
-      if (signal?.aborted) throw new TrackerError('TRACKER_ABORTED', 'announce aborted', { cause: err });
-      if (ctl.signal.aborted) throw new TrackerError('TRACKER_TIMEOUT', `no reply within ${timeoutMs} ms`, { cause: err });
-      throw new TrackerError('TRACKER_NETWORK', `request failed: ${(err as Error).message}`, { cause: err });
+      throw failure('request failed', err);
     }
     if (res.status !== 200) {
       await res.body?.cancel().catch(() => {});
       throw new TrackerError('TRACKER_HTTP_STATUS', `tracker answered HTTP ${res.status}`);
     }
+    let body: Uint8Array;
     try {
-      return await readCapped(res);
+      body = await readCapped(res, ctl.signal);
     } catch (err) {
       if (err instanceof TrackerError) throw err;
-      throw new TrackerError(ctl.signal.aborted ? 'TRACKER_TIMEOUT' : 'TRACKER_NETWORK', 'reading the reply failed', { cause: err });
+      throw failure('reading the reply failed', err);
     }
+    complete = true;
+    return body;
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
+    // A reply left unread (too large, bad status) would keep its connection busy, and an agent's
+    // close() waiting for it, as long as the tracker keeps sending: aborting drops the connection.
+    if (!complete) ctl.abort();
   }
 }
 
