@@ -23,9 +23,12 @@ export interface UdpRetryOptions {
   baseMs?: number;
   /** Retransmissions before giving up (n goes 0..maxRetries). Default 8. */
   maxRetries?: number;
+  /** How long a connection ID is used after it arrived, ms. Default 60,000 (BEP 15: one minute). */
+  connectionIdLifetimeMs?: number;
 }
 
-const CONNECTION_ID_LIFETIME = 60_000;
+/** Thrown inside an exchange whose connection ID expired before a retransmission was due. */
+const EXPIRED = Symbol('connection id expired');
 
 interface Pending {
   resolve: (r: { res: UdpResponse; from: string }) => void;
@@ -48,6 +51,7 @@ export class UdpTrackerClient {
   private readonly transport: UdpTransport;
   private readonly baseMs: number;
   private readonly maxRetries: number;
+  private readonly lifetime: number;
   private readonly pending = new Map<number, Pending>();
   private readonly connections = new Map<string, { id: Uint8Array; at: number }>();
   private closed = false;
@@ -56,6 +60,7 @@ export class UdpTrackerClient {
     this.transport = transport;
     this.baseMs = retry.baseMs ?? 15_000;
     this.maxRetries = retry.maxRetries ?? 8;
+    this.lifetime = retry.connectionIdLifetimeMs ?? 60_000;
     transport.onMessage((packet, from) => {
       const res = decodeResponse(packet);
       if (!res) return;
@@ -74,9 +79,10 @@ export class UdpTrackerClient {
 
   /**
    * Send `build(tid)` and wait for its reply, retransmitting after base * 2^n. `attempt` carries n
-   * across the connect and announce steps of one operation.
+   * across the connect and announce steps of one operation. A request that carries a connection ID
+   * valid until `expiresAt` is not retransmitted after that: it throws EXPIRED for a reconnect.
    */
-  private async exchange(host: string, port: number, build: (tid: number) => Uint8Array, state: { n: number }, signal?: AbortSignal): Promise<{ res: UdpResponse; from: string }> {
+  private async exchange(host: string, port: number, build: (tid: number) => Uint8Array, state: { n: number }, signal?: AbortSignal, expiresAt = Infinity): Promise<{ res: UdpResponse; from: string }> {
     const tid = this.newTid();
     const packet = build(tid);
     for (;;) {
@@ -106,28 +112,37 @@ export class UdpTrackerClient {
       if (signal?.aborted) throw new TrackerError('TRACKER_ABORTED', 'announce aborted');
       if (state.n >= this.maxRetries) throw new TrackerError('TRACKER_TIMEOUT', `no UDP reply from ${host}:${port}`);
       state.n++;
+      // BEP 15: a connection ID must be requested again once it expired; the tracker ignores the old one.
+      if (Date.now() >= expiresAt) throw EXPIRED;
     }
   }
 
-  private async connectionId(host: string, port: number, state: { n: number }, signal?: AbortSignal): Promise<Uint8Array> {
+  private async connection(host: string, port: number, state: { n: number }, signal?: AbortSignal): Promise<{ id: Uint8Array; at: number }> {
     const key = `${host}|${port}`;
     const c = this.connections.get(key);
-    if (c && Date.now() - c.at < CONNECTION_ID_LIFETIME) return c.id;
+    if (c && Date.now() - c.at < this.lifetime) return c;
     const { res } = await this.exchange(host, port, encodeConnectRequest, state, signal);
     if (res.action !== 'connect') throw new TrackerError('TRACKER_BAD_RESPONSE', `expected connect, got ${res.action}`);
-    this.connections.set(key, { id: res.connectionId, at: Date.now() });
-    return res.connectionId;
+    const fresh = { id: res.connectionId, at: Date.now() };
+    this.connections.set(key, fresh);
+    return fresh;
   }
 
-  /** Run `op` with a connection ID; once, reconnect if the tracker rejects the ID. */
-  private async withConnection<T>(host: string, port: number, signal: AbortSignal | undefined, op: (cid: Uint8Array, state: { n: number }) => Promise<T>): Promise<T> {
+  /**
+   * Run `op` with a connection ID: reconnect when it expires during retransmissions, and once when
+   * the tracker rejects it.
+   */
+  private async withConnection<T>(host: string, port: number, signal: AbortSignal | undefined, op: (cid: Uint8Array, state: { n: number }, expiresAt: number) => Promise<T>): Promise<T> {
     const state = { n: 0 };
-    for (let tries = 0; ; tries++) {
-      const cid = await this.connectionId(host, port, state, signal);
+    let rejected = false;
+    for (;;) {
+      const c = await this.connection(host, port, state, signal);
       try {
-        return await op(cid, state);
+        return await op(c.id, state, c.at + this.lifetime);
       } catch (err) {
-        if (tries === 0 && err instanceof TrackerError && err.code === 'TRACKER_FAILURE' && /connection/i.test(err.message)) {
+        if (err === EXPIRED) continue;
+        if (!rejected && err instanceof TrackerError && err.code === 'TRACKER_FAILURE' && /connection/i.test(err.message)) {
+          rejected = true;
           this.connections.delete(`${host}|${port}`);
           continue;
         }
@@ -139,12 +154,12 @@ export class UdpTrackerClient {
   /** Announce to `udp://host:port[/path]`. */
   announce(url: string, p: AnnounceParams, signal?: AbortSignal): Promise<AnnounceResult> {
     const { host, port, urlData } = parseUdpUrl(url);
-    return this.withConnection(host, port, signal, async (cid, state) => {
+    return this.withConnection(host, port, signal, async (cid, state, expiresAt) => {
       const { res, from } = await this.exchange(host, port, (tid) => encodeAnnounceRequest({
         connectionId: cid, transactionId: tid, infoHash: p.infoHash, peerId: p.peerId,
         downloaded: BigInt(p.downloaded ?? 0), left: BigInt(p.left), uploaded: BigInt(p.uploaded ?? 0),
         event: EVENT_OF[p.event ?? 'none'], ip: 0, key: p.key ?? 0, numWant: p.numwant ?? -1, port: p.port, urlData,
-      }), state, signal);
+      }), state, signal, expiresAt);
       if (res.action !== 'announce') throw new TrackerError('TRACKER_BAD_RESPONSE', `expected announce, got ${res.action}`);
       // Reply peers have the family of the socket the request went over.
       const fromIp = parseIp(from);
@@ -163,8 +178,8 @@ export class UdpTrackerClient {
       return Promise.reject(new TrackerError('TRACKER_BAD_PARAM', `scrape 1..${MAX_SCRAPE_HASHES} info hashes`));
     }
     const { host, port } = parseUdpUrl(url);
-    return this.withConnection(host, port, signal, async (cid, state) => {
-      const { res } = await this.exchange(host, port, (tid) => encodeScrapeRequest(cid, tid, infoHashes), state, signal);
+    return this.withConnection(host, port, signal, async (cid, state, expiresAt) => {
+      const { res } = await this.exchange(host, port, (tid) => encodeScrapeRequest(cid, tid, infoHashes), state, signal, expiresAt);
       if (res.action !== 'scrape' || res.rows.length !== infoHashes.length) throw new TrackerError('TRACKER_BAD_RESPONSE', 'bad scrape reply');
       return res.rows;
     });

@@ -1,0 +1,69 @@
+// The BEP 15 client against a scripted UDP tracker on 127.0.0.1: connection ID lifetime, replies
+// that must be ignored, error replies.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSocket, type Socket } from 'node:dgram';
+import { createDgramTransport } from '../node.ts';
+import { id20 } from '../test-helpers.ts';
+import { decodeRequest, encodeAnnounceResponse, encodeConnectResponse, type UdpRequest } from '../udp/packets.ts';
+import { UdpTrackerClient } from './udp-client.ts';
+import type { AnnounceParams } from './params.ts';
+
+const params: AnnounceParams = { infoHash: id20(0x66, 1), peerId: id20(0x77, 1), port: 6881, left: 0 };
+
+/** What the scripted tracker does with one request: reply bytes, or null to drop it. */
+type Script = (req: UdpRequest, n: { connects: number; announces: number }) => Uint8Array | null;
+
+describe('UDP tracker client against a scripted tracker', () => {
+  let tracker: Socket;
+  let url = '';
+  let script: Script = () => null;
+  let counts = { connects: 0, announces: 0 };
+
+  beforeAll(async () => {
+    tracker = createSocket('udp4');
+    tracker.on('message', (msg, rinfo) => {
+      const req = decodeRequest(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength));
+      if (!req) return;
+      if (req.action === 'connect') counts.connects++;
+      if (req.action === 'announce') counts.announces++;
+      const reply = script(req, counts);
+      if (reply) tracker.send(reply, rinfo.port, rinfo.address);
+    });
+    await new Promise<void>((r) => tracker.bind(0, '127.0.0.1', () => r()));
+    url = `udp://127.0.0.1:${tracker.address().port}/announce`;
+  });
+  afterAll(() => {
+    tracker.close();
+  });
+  const reset = (s: Script) => {
+    script = s;
+    counts = { connects: 0, announces: 0 };
+  };
+  /** Connection IDs 1, 2, 3... in connect order. */
+  const cidOf = (n: number) => { const b = new Uint8Array(8); b[7] = n; return b; };
+
+  it('reuses a connection ID within its lifetime', async () => {
+    reset((req, n) => req.action === 'connect'
+      ? encodeConnectResponse(req.transactionId, cidOf(n.connects))
+      : encodeAnnounceResponse(req.transactionId, 60, 0, 1, new Uint8Array(0)));
+    const c = new UdpTrackerClient(createDgramTransport(), { baseMs: 10_000 });
+    await c.announce(url, params);
+    await c.announce(url, params);
+    c.close();
+    expect(counts).toEqual({ connects: 1, announces: 2 });
+  });
+
+  it('asks for a new connection ID when it expires while retransmitting (BEP 15)', async () => {
+    // A tracker that no longer accepts connection ID 1 (it expired): only announces with ID 2 get an answer.
+    reset((req, n) => {
+      if (req.action === 'connect') return encodeConnectResponse(req.transactionId, cidOf(n.connects));
+      if (req.action === 'announce' && req.connectionId[7] === 2) return encodeAnnounceResponse(req.transactionId, 60, 3, 4, new Uint8Array(0));
+      return null;
+    });
+    const c = new UdpTrackerClient(createDgramTransport(), { baseMs: 20, maxRetries: 6, connectionIdLifetimeMs: 30 });
+    const r = await c.announce(url, params).catch((e: unknown) => e);
+    c.close();
+    expect(r).toMatchObject({ interval: 60, incomplete: 3, complete: 4 });
+    expect(counts.connects).toBeGreaterThanOrEqual(2);
+  });
+});
