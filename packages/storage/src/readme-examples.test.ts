@@ -1,7 +1,7 @@
 // Runs the example of README.md in a temporary directory. The code inside the marked region is copied
 // verbatim from the README (keep the two in sync: the 'in sync' test fails when they drift apart);
 // `console` is a local stand-in that records what the example prints, so its results can be checked.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -83,4 +83,22 @@ describe('README', () => {
   }, 30_000);
 
   it('the copy above is the README example', () => expectInSync(0));
+
+  it('Errors: a directory where a file should be, or a file where a directory should be, is STORAGE_IO', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-storage-readme-'));
+    try {
+      const layout = createLayout({ pieceLength: 16384, files: [{ path: ['t', 'a'], length: 100 }, { path: ['t', 'b'], length: 100 }] });
+      mkdirSync(join(dir, 't/a'), { recursive: true });
+      writeFileSync(join(dir, 't/b'), new Uint8Array(100));
+      const storage = new Storage(layout, new FileStore(layout, { root: dir }));
+      await expect(storage.readBlock(0, 0, 10)).rejects.toMatchObject({ name: 'StorageError', code: 'STORAGE_IO' });
+      const nested = createLayout({ pieceLength: 16384, files: [{ path: ['t', 'b', 'c'], length: 100 }] });
+      const store = new FileStore(nested, { root: dir });
+      await expect(new Storage(nested, store).writeBlock(0, 0, new Uint8Array(1))).rejects.toMatchObject({ name: 'StorageError', code: 'STORAGE_IO' });
+      await store.close();
+      await storage.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
