@@ -6,6 +6,7 @@ import type { KeyEntry } from './keys.ts';
 import { allocate } from './pool.ts';
 import { listOf, pairDict, setEntry, singleDict } from './containers.ts';
 import { recordSpan } from './spans.ts';
+import { limitOf, toBytes } from './decode-input.ts';
 import type { BDict, BList, BValue, DecodeOptions } from './types.ts';
 
 const D = 0x64, E = 0x65, I = 0x69, L = 0x6c, COLON = 0x3a, MINUS = 0x2d, ZERO = 0x30, NINE = 0x39;
@@ -44,7 +45,8 @@ class Decoder {
     this.ab = buf.buffer;
     this.base = buf.byteOffset;
     this.pos = 0;
-    if (options === undefined) {
+    // null, like undefined, means the defaults.
+    if (options == null) {
       this.strict = true;
       this.maxDepth = DEFAULT_MAX_DEPTH;
       this.copy = false;
@@ -53,11 +55,12 @@ class Decoder {
       this.itemsLeft = buf.length;
     } else {
       this.strict = options.strict ?? true;
-      this.maxDepth = Math.min(options.maxDepth ?? DEFAULT_MAX_DEPTH, MAX_DEPTH_LIMIT);
+      this.maxDepth = Math.min(limitOf(options.maxDepth, 'maxDepth', DEFAULT_MAX_DEPTH), MAX_DEPTH_LIMIT);
       this.copy = options.copy ?? false;
       this.spanDepth = spanDepthOf(options.spans);
-      this.maxIntegerDigits = options.maxIntegerDigits ?? 1024;
-      this.itemsLeft = Math.min(options.maxItems ?? buf.length, buf.length);
+      // No integer has more digits than the input has bytes: a small integer instead of Infinity.
+      this.maxIntegerDigits = Math.min(limitOf(options.maxIntegerDigits, 'maxIntegerDigits', 1024), buf.length);
+      this.itemsLeft = Math.min(limitOf(options.maxItems, 'maxItems', buf.length), buf.length);
     }
     return this;
   }
@@ -371,14 +374,6 @@ function spanDepthOf(spans: boolean | number | undefined): number {
   if (spans === true) return MAX_DEPTH_LIMIT;
   // A small integer either way: the decoder's fields keep one representation.
   return typeof spans === 'number' && spans > 0 ? Math.min(Math.floor(spans), MAX_DEPTH_LIMIT) : 0;
-}
-
-function toBytes(input: unknown): Uint8Array {
-  if (input instanceof Uint8Array) return input;
-  if (input instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && input instanceof SharedArrayBuffer)) return new Uint8Array(input);
-  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-  if (typeof input === 'string') return new TextEncoder().encode(input);
-  throw new BencodeError('BENCODE_INVALID_INPUT', `cannot decode a ${input === null ? 'null' : typeof input}`);
 }
 
 const shared = new Decoder();
