@@ -1,6 +1,7 @@
 /** Stable machine-readable codes for every way storage can fail. */
 export type StorageErrorCode =
   | 'STORAGE_INVALID_LAYOUT'
+  | 'STORAGE_INVALID_ARGUMENT'
   | 'STORAGE_PIECE_OUT_OF_RANGE'
   | 'STORAGE_BLOCK_OUT_OF_RANGE'
   | 'STORAGE_UNSAFE_PATH'

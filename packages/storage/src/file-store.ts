@@ -42,6 +42,18 @@ export interface FileStoreOptions {
   windows?: boolean;
 }
 
+/** Refuses options of the wrong type up front, as a StorageError instead of a TypeError from node:fs. */
+function checkOptions(options: FileStoreOptions): void {
+  const bad = (message: string): never => {
+    throw new StorageError('STORAGE_INVALID_ARGUMENT', message);
+  };
+  if (typeof options !== 'object' || options === null) bad('FileStore needs an options object with a root');
+  if (typeof options.root !== 'string') bad('FileStore option root must be a string');
+  const max = options.maxOpenFiles;
+  if (max != null && (!Number.isInteger(max) || max < 1)) bad(`FileStore option maxOpenFiles must be a positive integer, got ${String(max)}`);
+  if (options.pathOf != null && typeof options.pathOf !== 'function') bad('FileStore option pathOf must be a function');
+}
+
 // Thrown by the open of a file that does not exist when the caller did not ask to create it.
 class MissingFile extends Error {}
 
@@ -58,7 +70,12 @@ export class FileStore implements Store {
   #realRoot: string | undefined;
   #closed = false;
 
+  /**
+   * @throws {StorageError} `STORAGE_INVALID_ARGUMENT` for options of the wrong type (no `root`
+   * string, `maxOpenFiles` not a positive integer), `STORAGE_UNSAFE_PATH` for paths it refuses.
+   */
   constructor(layout: Layout, options: FileStoreOptions) {
+    checkOptions(options);
     this.#layout = layout;
     this.root = resolve(options.root);
     this.#readOnly = options.readOnly === true;

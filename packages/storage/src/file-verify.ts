@@ -47,8 +47,17 @@ export async function verifyFiles(layout: Layout, store: FileStore, hashes: Uint
   if (v2 !== (layout.version === 2)) {
     throw new StorageError('STORAGE_INVALID_LAYOUT', `v${layout.version} layout needs ${layout.version === 2 ? 'V2Hashes' : 'v1 piece hashes'}`);
   }
-  const bits = options.into ?? new Bitfield(layout.pieceCount);
+  // Everything is checked before a file is examined or a worker started, with verify()'s codes.
+  const count = layout.pieceCount;
+  if (v2 ? !isV2Hashes(hashes) : hashes.length !== count * 20) {
+    throw new StorageError('STORAGE_INVALID_LAYOUT', v2 ? 'v2 hashes need piecesRoots and pieceLayers' : `expected ${count * 20} bytes of piece hashes, got ${hashes.length}`);
+  }
+  const bits = options.into ?? new Bitfield(count);
+  if (bits.length !== count) throw new StorageError('STORAGE_INVALID_LAYOUT', `bitfield has ${bits.length} bits, torrent ${count} pieces`);
   const subset = options.pieces ? [...new Set(options.pieces)] : undefined;
+  for (const p of subset ?? []) {
+    if (!Number.isInteger(p) || p < 0 || p >= count) throw new StorageError('STORAGE_PIECE_OUT_OF_RANGE', `piece ${p} outside 0..${count - 1}`);
+  }
   // A few v1 pieces: not worth starting workers that would hash the whole torrent.
   if (!v2 && subset && subset.length * 4 < layout.pieceCount) {
     const pieces = hashes;
@@ -108,6 +117,10 @@ export function resumeFiles(
     hashes: pieces,
     verifier: (_storage, _expected, o) => verifyFiles(layout, store, pieces, { ...options, ...(o.pieces ? { pieces: o.pieces } : {}), ...(o.into ? { into: o.into } : {}) }),
   });
+}
+
+function isV2Hashes(h: V2Hashes): boolean {
+  return typeof h === 'object' && h !== null && Array.isArray(h.piecesRoots) && typeof h.pieceLayers?.get === 'function';
 }
 
 function* range(n: number): Iterable<number> {

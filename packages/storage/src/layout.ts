@@ -63,17 +63,24 @@ export class Layout {
   readonly #end: number;
 
   constructor(input: LayoutInput) {
+    if (typeof input !== 'object' || input === null) throw new StorageError('STORAGE_INVALID_LAYOUT', 'layout input must be an object');
     const { pieceLength, files } = input;
     const version = input.version ?? 1;
     if (!Number.isSafeInteger(pieceLength) || pieceLength <= 0) {
       throw new StorageError('STORAGE_INVALID_LAYOUT', `piece length must be a positive integer, got ${pieceLength}`);
     }
     if (version !== 1 && version !== 2) throw new StorageError('STORAGE_INVALID_LAYOUT', `unknown version ${String(version)}`);
+    if (!Array.isArray(files)) throw new StorageError('STORAGE_INVALID_LAYOUT', 'layout files must be an array');
     const placed: LayoutFile[] = [];
     let cursor = 0;
     let total = 0;
     for (let i = 0; i < files.length; i++) {
-      const f = files[i]!;
+      const f = files[i] as LayoutFileInput | null | undefined;
+      if (typeof f !== 'object' || f === null) throw new StorageError('STORAGE_INVALID_LAYOUT', `file ${i} is not an object`);
+      // A string path would be spread into one component per character.
+      if (!Array.isArray(f.path) || !f.path.every((c) => typeof c === 'string')) {
+        throw new StorageError('STORAGE_INVALID_LAYOUT', `file ${i} path must be an array of strings`);
+      }
       if (!Number.isSafeInteger(f.length) || f.length < 0) {
         throw new StorageError('STORAGE_INVALID_LAYOUT', `file ${i} has invalid length ${f.length}`);
       }
@@ -191,10 +198,14 @@ export function layoutFromTorrent(torrent: {
   pieceLength: number;
   files: readonly { path: readonly string[]; length: number; pad?: boolean }[];
 }): Layout {
+  if (typeof torrent !== 'object' || torrent === null || !Array.isArray(torrent.files)) {
+    throw new StorageError('STORAGE_INVALID_LAYOUT', 'torrent must be an object with a files array');
+  }
   const v2 = torrent.version === 'v2';
   return new Layout({
     version: v2 ? 2 : 1,
     pieceLength: torrent.pieceLength,
-    files: torrent.files.map((f) => ({ path: f.path, length: f.length, pad: f.pad === true })),
+    // A malformed entry goes through as is, for the Layout constructor to refuse.
+    files: torrent.files.map((f) => (typeof f === 'object' && f !== null ? { path: f.path, length: f.length, pad: f.pad === true } : f)),
   });
 }

@@ -1,0 +1,95 @@
+// Every failure is a StorageError (README): wrong arguments too, never a TypeError or RangeError.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Bitfield } from './bitfield.ts';
+import { StorageError, type StorageErrorCode } from './errors.ts';
+import { FileStore, verifyFiles } from './file-store.ts';
+import { createLayout, layoutFromTorrent } from './layout.ts';
+
+async function codeOf(fn: () => unknown): Promise<StorageErrorCode> {
+  try {
+    await fn();
+  } catch (err) {
+    if (err instanceof StorageError) return err.code;
+    throw new Error(`expected a StorageError, got ${String(err)}`);
+  }
+  throw new Error('expected a StorageError, nothing was thrown');
+}
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tk-args-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// Two pieces of 16 bytes.
+const layout = createLayout({ pieceLength: 16, files: [{ path: ['a'], length: 20 }] });
+
+describe('verifyFiles refuses bad arguments up front', () => {
+  it('a selection outside the torrent is STORAGE_PIECE_OUT_OF_RANGE, as with verify, before any file is looked at', async () => {
+    const store = new FileStore(layout, { root: dir });
+    let examined = 0;
+    const realPath = store.realPath.bind(store);
+    store.realPath = (file) => {
+      examined++;
+      return realPath(file);
+    };
+    for (const pieces of [[9], [0, 2], [-1], [0.5], [Number.NaN]]) {
+      expect(await codeOf(() => verifyFiles(layout, store, new Uint8Array(40), { pieces, threads: 1 }))).toBe('STORAGE_PIECE_OUT_OF_RANGE');
+    }
+    expect(examined).toBe(0);
+  });
+  it('piece hashes of the wrong length, or an `into` of the wrong size, are STORAGE_INVALID_LAYOUT', async () => {
+    const store = new FileStore(layout, { root: dir });
+    expect(await codeOf(() => verifyFiles(layout, store, new Uint8Array(20), { threads: 1 }))).toBe('STORAGE_INVALID_LAYOUT');
+    expect(await codeOf(() => verifyFiles(layout, store, new Uint8Array(40), { threads: 1, into: new Bitfield(1) }))).toBe('STORAGE_INVALID_LAYOUT');
+    expect(await codeOf(() => verifyFiles(layout, store, new Uint8Array(40), { threads: 1, into: new Bitfield(5) }))).toBe('STORAGE_INVALID_LAYOUT');
+    const v2 = createLayout({ version: 2, pieceLength: 16, files: [{ path: ['a'], length: 20 }] });
+    const store2 = new FileStore(v2, { root: dir });
+    expect(await codeOf(() => verifyFiles(v2, store2, null as never, { threads: 1 }))).toBe('STORAGE_INVALID_LAYOUT');
+  });
+});
+
+describe('Bitfield', () => {
+  it('a bad length or too few bytes is STORAGE_INVALID_ARGUMENT', async () => {
+    for (const n of [-1, 1.5, Number.NaN, 2 ** 32]) expect(await codeOf(() => new Bitfield(n))).toBe('STORAGE_INVALID_ARGUMENT');
+    expect(await codeOf(() => new Bitfield(9, new Uint8Array(1)))).toBe('STORAGE_INVALID_ARGUMENT');
+    expect(new Bitfield(9, new Uint8Array(2)).length).toBe(9);
+  });
+  it('set outside the bitfield is STORAGE_PIECE_OUT_OF_RANGE', async () => {
+    const bits = new Bitfield(2);
+    for (const i of [99, 2, -1, 2.5]) expect(await codeOf(() => bits.set(i))).toBe('STORAGE_PIECE_OUT_OF_RANGE');
+    expect(bits.count).toBe(0);
+  });
+  it('has is false for anything that is not a piece index of the bitfield', () => {
+    const bits = Bitfield.full(10);
+    for (const i of [1.5, 0.1, 9.9, -1, -0.5, 10, 2 ** 32 + 1, Number.NaN, Infinity, '1' as never]) expect(bits.has(i)).toBe(false);
+    for (let i = 0; i < 10; i++) expect(bits.has(i)).toBe(true);
+    bits.set(1, false);
+    expect(bits.has(1)).toBe(false);
+    expect(bits.has(2)).toBe(true);
+  });
+});
+
+describe('FileStore options', () => {
+  it('a missing options object or root, or a bad maxOpenFiles or pathOf, is STORAGE_INVALID_ARGUMENT', async () => {
+    const bad = [undefined, null, {}, { root: 42 }, { root: dir, maxOpenFiles: 0 }, { root: dir, maxOpenFiles: 1.5 }, { root: dir, maxOpenFiles: '8' }, { root: dir, pathOf: 'a' }];
+    for (const options of bad) expect(await codeOf(() => new FileStore(layout, options as never))).toBe('STORAGE_INVALID_ARGUMENT');
+    expect(new FileStore(layout, { root: dir, maxOpenFiles: 1 }).root).toBe(dir);
+  });
+});
+
+describe('createLayout input', () => {
+  it('missing or malformed files are STORAGE_INVALID_LAYOUT', async () => {
+    const bad = [undefined, null, { pieceLength: 16 }, { pieceLength: 16, files: 'a' }, { pieceLength: 16, files: [null] },
+      { pieceLength: 16, files: [{ length: 1 }] }, { pieceLength: 16, files: [{ path: 'abc', length: 1 }] }, { pieceLength: 16, files: [{ path: [1], length: 1 }] }];
+    for (const input of bad) expect(await codeOf(() => createLayout(input as never))).toBe('STORAGE_INVALID_LAYOUT');
+    for (const torrent of [undefined, { version: 'v1', pieceLength: 16 }, { version: 'v1', pieceLength: 16, files: [null] }]) {
+      expect(await codeOf(() => layoutFromTorrent(torrent as never))).toBe('STORAGE_INVALID_LAYOUT');
+    }
+  });
+});
