@@ -29,3 +29,17 @@ describe('Bitfield', () => {
     expect(new Bitfield(0).complete).toBe(true);
   });
 });
+
+describe('Bitfield: indices that are not pieces', () => {
+  it('has and clear of a fraction, a negative, a non-number or an index past the end are false and change nothing', () => {
+    const bf = Bitfield.full(10);
+    for (const i of [1.5, 0.1, 9.9, -1, -0.5, 10, 2 ** 32 + 1, Number.NaN, Infinity, '1' as never]) {
+      expect(bf.has(i)).toBe(false);
+      expect(bf.clear(i)).toBe(false);
+    }
+    expect(bf.count).toBe(10);
+    expect(Array.from(bf.bytes)).toEqual([0xff, 0xc0]);
+    for (let i = 0; i < 10; i++) expect(bf.has(i)).toBe(true);
+    expect(() => bf.set(2.5)).toThrow(WireError);
+  });
+});

@@ -47,8 +47,10 @@ export class Bitfield {
     return this.#count === this.length;
   }
 
+  /** Whether piece `index` is set; false for anything that is not a piece index (1.5, -1, length). */
   has(index: number): boolean {
-    return index >= 0 && index < this.length && (this.bytes[index >>> 3]! & (0x80 >>> (index & 7))) !== 0;
+    // `>>> 0` keeps only integers in [0, 2^32): one test refuses fractions, negatives and non-numbers.
+    return index >>> 0 === index && index < this.length && (this.bytes[index >>> 3]! & (0x80 >>> (index & 7))) !== 0;
   }
 
   /** Sets piece `index`; returns false if it was already set. Out-of-range indices throw. */
@@ -64,7 +66,7 @@ export class Bitfield {
     return true;
   }
 
-  /** Clears piece `index`; returns false if it was not set. */
+  /** Clears piece `index`; returns false if it was not set (or is not a piece index). */
   clear(index: number): boolean {
     if (!this.has(index)) return false;
     this.bytes[index >>> 3] = this.bytes[index >>> 3]! & ~(0x80 >>> (index & 7));
