@@ -4,7 +4,7 @@ import type { MemorySwarmStoreOptions, TrackerOptions } from '@torrentkit/tracke
 
 /** The variables read by {@link trackerOptionsFromEnv} and {@link memoryStoreOptionsFromEnv}; all optional. */
 export interface TrackerEnv {
-  /** Announce interval, seconds. */
+  /** Announce interval, whole seconds (1 to 86,400). */
   TRACKER_INTERVAL?: string;
   /** Comma-separated hex info hashes: only these are tracked. */
   TRACKER_ALLOW?: string;
@@ -12,7 +12,7 @@ export interface TrackerEnv {
   TRACKER_DENY?: string;
   /** Comma-separated passkeys: private mode, announce at /announce/<passkey>. */
   TRACKER_PASSKEYS?: string;
-  /** Most peers per reply. */
+  /** Most peers per reply (1 to 10,000). */
   TRACKER_NUMWANT_MAX?: string;
   /** Requests per second per client (IPv4 address or IPv6 /64). */
   TRACKER_RATE_LIMIT?: string;
@@ -30,7 +30,12 @@ export interface TrackerEnv {
   TRACKER_TITLE?: string;
 }
 
-const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+/** A comma-separated list; a variable that is set but names nothing is a mistake, not "allow none". */
+function list(name: string, s: string): string[] {
+  const items = s.split(',').map((x) => x.trim()).filter(Boolean);
+  if (items.length === 0) throw new RangeError(`${name} is set but lists nothing, got ${JSON.stringify(s)}`);
+  return items;
+}
 
 function positive(name: string, s: string | undefined): number | undefined {
   if (s === undefined || s === '') return undefined;
@@ -41,7 +46,8 @@ function positive(name: string, s: string | undefined): number | undefined {
 
 function integer(name: string, s: string | undefined, min: number, max: number): number | undefined {
   if (s === undefined || s === '') return undefined;
-  const n = Number(s);
+  // Digits only: Number() would also take '1.5e3', '0x10' and ' 60 '.
+  const n = /^[0-9]+$/.test(s) ? Number(s) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(s)}`);
   return n;
 }
@@ -49,9 +55,11 @@ function integer(name: string, s: string | undefined, min: number, max: number):
 /** Builds tracker options from environment variables. */
 export function trackerOptionsFromEnv(env: TrackerEnv): TrackerOptions & { title?: string } {
   const o: TrackerOptions & { title?: string } = {};
-  const interval = positive('TRACKER_INTERVAL', env.TRACKER_INTERVAL);
+  // Whole seconds, as the CLI takes them: a fraction would be sent truncated (1.5 -> 1, min interval
+  // 0) while peers expire after 1.5 x the real value.
+  const interval = integer('TRACKER_INTERVAL', env.TRACKER_INTERVAL, 1, 86_400);
   if (interval) o.interval = interval;
-  const numwant = positive('TRACKER_NUMWANT_MAX', env.TRACKER_NUMWANT_MAX);
+  const numwant = integer('TRACKER_NUMWANT_MAX', env.TRACKER_NUMWANT_MAX, 1, 10_000);
   if (numwant) o.numwantMax = numwant;
   const rate = positive('TRACKER_RATE_LIMIT', env.TRACKER_RATE_LIMIT);
   if (rate) {
@@ -61,9 +69,9 @@ export function trackerOptionsFromEnv(env: TrackerEnv): TrackerOptions & { title
     const prefix = integer('TRACKER_RATE_LIMIT_IPV6_PREFIX', env.TRACKER_RATE_LIMIT_IPV6_PREFIX, 1, 128);
     if (prefix) o.rateLimit.ipv6PrefixLength = prefix;
   }
-  if (env.TRACKER_ALLOW) o.allowList = list(env.TRACKER_ALLOW);
-  if (env.TRACKER_DENY) o.denyList = list(env.TRACKER_DENY);
-  if (env.TRACKER_PASSKEYS) o.passkeys = list(env.TRACKER_PASSKEYS);
+  if (env.TRACKER_ALLOW) o.allowList = list('TRACKER_ALLOW', env.TRACKER_ALLOW);
+  if (env.TRACKER_DENY) o.denyList = list('TRACKER_DENY', env.TRACKER_DENY);
+  if (env.TRACKER_PASSKEYS) o.passkeys = list('TRACKER_PASSKEYS', env.TRACKER_PASSKEYS);
   if (env.TRACKER_WARNING) o.warning = env.TRACKER_WARNING;
   if (env.TRACKER_TITLE) o.title = env.TRACKER_TITLE;
   return o;

@@ -1,0 +1,24 @@
+// Variables that the CLI would refuse must not slip through the edge adapters' env parsing and
+// break every reply (a fractional interval was sent truncated, with `min interval` 0).
+import { describe, expect, it } from 'vitest';
+import { memoryStoreOptionsFromEnv, trackerOptionsFromEnv } from './env-options.ts';
+
+describe('trackerOptionsFromEnv refuses values the tracker cannot use', () => {
+  it.each(['1.5', '1e20', '0x10', ' 60 ', '0', '86401', '-5'])('TRACKER_INTERVAL=%j', (v) => {
+    expect(() => trackerOptionsFromEnv({ TRACKER_INTERVAL: v })).toThrow(/TRACKER_INTERVAL must be an integer from 1 to 86400/);
+  });
+
+  it.each(['0.5', '1e9', '10001'])('TRACKER_NUMWANT_MAX=%j', (v) => {
+    expect(() => trackerOptionsFromEnv({ TRACKER_NUMWANT_MAX: v })).toThrow(/TRACKER_NUMWANT_MAX must be an integer from 1 to 10000/);
+  });
+
+  it.each(['TRACKER_ALLOW', 'TRACKER_DENY', 'TRACKER_PASSKEYS'] as const)('%s that is set but names nothing', (name) => {
+    expect(() => trackerOptionsFromEnv({ [name]: ' , ' })).toThrow(new RegExp(`${name} is set but lists nothing`));
+  });
+
+  it('takes whole seconds and plain digits', () => {
+    expect(trackerOptionsFromEnv({ TRACKER_INTERVAL: '86400', TRACKER_NUMWANT_MAX: '10000' })).toMatchObject({ interval: 86400, numwantMax: 10000 });
+    expect(memoryStoreOptionsFromEnv({ TRACKER_MAX_SWARMS: '20' })).toMatchObject({ maxSwarms: 20 });
+    expect(() => memoryStoreOptionsFromEnv({ TRACKER_MAX_SWARMS: '2e3' })).toThrow(/TRACKER_MAX_SWARMS/);
+  });
+});
