@@ -2,7 +2,7 @@
 // entry point supplies one backed by an undici keep-alive Agent); replies are size-capped.
 import { TrackerError } from '../errors.ts';
 import { MAX_REPLY_BYTES, parseAnnounceResponse, parseScrapeResponse, type AnnounceResult, type ScrapeResult } from './announce-response.ts';
-import { announceUrl, scrapeUrl, type AnnounceParams } from './params.ts';
+import { announceUrl, checkAnnounceParams, checkInfoHashes, scrapeUrl, type AnnounceParams } from './params.ts';
 
 /** The subset of `fetch` the client uses. */
 export type FetchLike = (url: string, init: { signal: AbortSignal; headers?: Record<string, string> }) => Promise<Response>;
@@ -87,11 +87,13 @@ async function get(fetchFn: FetchLike, url: string, timeoutMs: number, signal?: 
 
 /** Announce to an http(s) tracker URL. */
 export async function httpAnnounce(fetchFn: FetchLike, url: string, p: AnnounceParams, timeoutMs: number, signal?: AbortSignal): Promise<AnnounceResult> {
+  checkAnnounceParams(p);
   return parseAnnounceResponse(await get(fetchFn, announceUrl(url, p), timeoutMs, signal));
 }
 
 /** Scrape an http(s) tracker (BEP 48) for these info hashes. */
 export async function httpScrape(fetchFn: FetchLike, url: string, infoHashes: readonly Uint8Array[], timeoutMs: number, signal?: AbortSignal): Promise<ScrapeResult[]> {
+  checkInfoHashes(infoHashes);
   const target = scrapeUrl(url, infoHashes);
   if (!target) throw new TrackerError('TRACKER_NO_SCRAPE', 'this announce URL has no scrape URL');
   return parseScrapeResponse(await get(fetchFn, target, timeoutMs, signal), infoHashes);

@@ -1,4 +1,5 @@
 // What a client announces, and how that becomes an HTTP query (BEP 3) — binary-safe.
+import { TrackerError } from '../errors.ts';
 import { percentEncode } from '../http/query.ts';
 import type { AnnounceEvent } from '../store.ts';
 
@@ -19,6 +20,41 @@ export interface AnnounceParams {
   key?: number;
   /** Value of `tracker id` from a previous reply. */
   trackerId?: Uint8Array;
+}
+
+function badParam(msg: string): never {
+  throw new TrackerError('TRACKER_BAD_PARAM', msg);
+}
+
+function amount(v: number | bigint | undefined, name: string): void {
+  if (v === undefined) return;
+  const ok = typeof v === 'bigint' ? v >= 0n && v < 1n << 64n : Number.isSafeInteger(v) && v >= 0;
+  if (!ok) badParam(`${name} must be a non-negative integer below 2^64`);
+}
+
+/** A v2 (SHA-256) info hash goes to trackers truncated to 20 bytes (BEP 52); anything else is a mistake. */
+export function checkInfoHashes(hashes: readonly Uint8Array[]): void {
+  for (const h of hashes) {
+    if (!(h instanceof Uint8Array) || h.length !== 20) {
+      badParam('an info hash must be 20 bytes (a v2 info hash is announced truncated to its first 20 bytes, BEP 52)');
+    }
+  }
+}
+
+/**
+ * Throws TrackerError TRACKER_BAD_PARAM for parameters no request can carry: the UDP packet has
+ * fixed-size fields that a wrong length or a fraction would silently corrupt.
+ */
+export function checkAnnounceParams(p: AnnounceParams): void {
+  checkInfoHashes([p.infoHash]);
+  if (!(p.peerId instanceof Uint8Array) || p.peerId.length !== 20) badParam('peer id must be 20 bytes');
+  if (!Number.isInteger(p.port) || p.port < 0 || p.port > 65535) badParam('port must be an integer 0..65535');
+  amount(p.uploaded, 'uploaded');
+  amount(p.downloaded, 'downloaded');
+  amount(p.left, 'left');
+  if (p.numwant !== undefined && (!Number.isInteger(p.numwant) || p.numwant < -1 || p.numwant > 0x7fffffff)) {
+    badParam('numwant must be an integer -1..2^31-1');
+  }
 }
 
 /** Append announce parameters to a tracker URL (keeps any query it already has, e.g. a passkey). */

@@ -6,7 +6,7 @@ import { isV4Mapped, parseIp } from '../ip.ts';
 import type { AnnounceEvent } from '../store.ts';
 import { decodeResponse, encodeAnnounceRequest, encodeConnectRequest, encodeScrapeRequest, MAX_SCRAPE_HASHES, type UdpResponse } from '../udp/packets.ts';
 import { parseCompactPeers, type AnnounceResult, type ScrapeResult } from './announce-response.ts';
-import type { AnnounceParams } from './params.ts';
+import { checkAnnounceParams, checkInfoHashes, type AnnounceParams } from './params.ts';
 
 /** Datagram I/O for the UDP client. */
 export interface UdpTransport {
@@ -152,8 +152,9 @@ export class UdpTrackerClient {
   }
 
   /** Announce to `udp://host:port[/path]`. */
-  announce(url: string, p: AnnounceParams, signal?: AbortSignal): Promise<AnnounceResult> {
+  async announce(url: string, p: AnnounceParams, signal?: AbortSignal): Promise<AnnounceResult> {
     const { host, port, urlData } = parseUdpUrl(url);
+    checkAnnounceParams(p);
     return this.withConnection(host, port, signal, async (cid, state, expiresAt) => {
       const { res, from } = await this.exchange(host, port, (tid) => encodeAnnounceRequest({
         connectionId: cid, transactionId: tid, infoHash: p.infoHash, peerId: p.peerId,
@@ -173,10 +174,11 @@ export class UdpTrackerClient {
   }
 
   /** Scrape `udp://host:port` for up to 74 info hashes. */
-  scrape(url: string, infoHashes: readonly Uint8Array[], signal?: AbortSignal): Promise<ScrapeResult[]> {
+  async scrape(url: string, infoHashes: readonly Uint8Array[], signal?: AbortSignal): Promise<ScrapeResult[]> {
     if (infoHashes.length === 0 || infoHashes.length > MAX_SCRAPE_HASHES) {
-      return Promise.reject(new TrackerError('TRACKER_BAD_PARAM', `scrape 1..${MAX_SCRAPE_HASHES} info hashes`));
+      throw new TrackerError('TRACKER_BAD_PARAM', `scrape 1..${MAX_SCRAPE_HASHES} info hashes`);
     }
+    checkInfoHashes(infoHashes);
     const { host, port } = parseUdpUrl(url);
     return this.withConnection(host, port, signal, async (cid, state, expiresAt) => {
       const { res } = await this.exchange(host, port, (tid) => encodeScrapeRequest(cid, tid, infoHashes), state, signal, expiresAt);
