@@ -4,7 +4,7 @@
 import { createTracker, type SwarmStore, type Tracker, type TrackerOptions } from '@torrentkit/tracker';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import { renderStatsPage } from './stats-page.ts';
-import { TrackerStats } from './stats.ts';
+import { TrackerStats, type StatsSnapshot } from './stats.ts';
 
 /** Picks the client address for a request on one platform; undefined when it is unknown. */
 export type ClientIpSource = (request: Request, env: unknown, ctx: unknown) => string | undefined;
@@ -58,17 +58,24 @@ export function createEdgeTracker(options: EdgeTrackerOptions): EdgeTracker {
       return tracker.handleHttp(request, ip ?? '');
     }
     const read = request.method === 'GET' || request.method === 'HEAD';
-    if (pages && read) {
-      if (path === '/stats' || path === '/stats/') {
-        return new Response(renderStatsPage(await stats.snapshot(), title), { headers: { 'content-type': 'text/html; charset=utf-8', ...noStore } });
-      }
-      if (path === '/stats.json') return Response.json(await stats.snapshot(), { headers: noStore });
-      if (path === '/metrics') return new Response(renderMetrics(await stats.snapshot()), { headers: { 'content-type': METRICS_CONTENT_TYPE, ...noStore } });
-    }
-    if (path === '/' && read) {
+    const page = pages && (path === '/stats' || path === '/stats/' || path === '/stats.json' || path === '/metrics');
+    if (!page && path !== '/') return new Response('not found\n', { status: 404, headers: { 'content-type': 'text/plain' } });
+    if (!read) return new Response('method not allowed\n', { status: 405, headers: { 'content-type': 'text/plain', allow: 'GET, HEAD' } });
+    if (path === '/') {
       return new Response(`${title}\n\nannounce: /announce\nscrape:   /scrape\nstats:    /stats\n`, { headers: { 'content-type': 'text/plain; charset=utf-8' } });
     }
-    return new Response('not found\n', { status: 404, headers: { 'content-type': 'text/plain' } });
+    let snapshot: StatsSnapshot;
+    try {
+      snapshot = await stats.snapshot();
+    } catch (err) {
+      // A store that does not answer (Redis down, a Durable Object shard failing) gets a plain 503,
+      // not a thrown error that each platform would turn into its own error page.
+      options.onError?.(err);
+      return new Response('stats unavailable: the swarm store did not answer\n', { status: 503, headers: { 'content-type': 'text/plain', ...noStore } });
+    }
+    if (path === '/stats.json') return Response.json(snapshot, { headers: noStore });
+    if (path === '/metrics') return new Response(renderMetrics(snapshot), { headers: { 'content-type': METRICS_CONTENT_TYPE, ...noStore } });
+    return new Response(renderStatsPage(snapshot, title), { headers: { 'content-type': 'text/html; charset=utf-8', ...noStore } });
   }
 
   return { tracker, stats, fetch, close: () => tracker.close() };
