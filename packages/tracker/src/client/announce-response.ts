@@ -84,13 +84,15 @@ export function parseAnnounceResponse(bytes: Uint8Array): AnnounceResult {
   const p = d['peers'];
   if (p instanceof Uint8Array) parseCompactPeers(p, 6, peers);
   else if (Array.isArray(p)) {
+    // An entry without a usable address is skipped like a zero port in a compact list: one broken
+    // entry must not cost the other peers.
     for (const e of p.slice(0, 10_000)) {
-      if (typeof e !== 'object' || e === null || e instanceof Uint8Array || Array.isArray(e)) bad('peer entry is not a dict');
+      if (typeof e !== 'object' || e === null || e instanceof Uint8Array || Array.isArray(e)) continue;
       const pd = e as BDict;
       const ip = pd['ip'];
-      const port = int(pd['port'], 'port', false)!;
-      if (!(ip instanceof Uint8Array) || ip.length > 255) bad('peer ip is not a string');
-      if (port < 1 || port > 65535) continue;
+      const port = pd['port'];
+      if (!(ip instanceof Uint8Array) || ip.length === 0 || ip.length > 255) continue;
+      if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) continue;
       const peer: PeerAddress = { ip: utf8.decode(ip), port };
       const id = pd['peer id'];
       if (id instanceof Uint8Array && id.length === 20) peer.peerId = id;
