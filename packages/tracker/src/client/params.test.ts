@@ -72,3 +72,15 @@ describe('announce parameter checks', () => {
     await client.close();
   });
 });
+
+describe('announce and scrape URLs', () => {
+  it('put the parameters before a fragment, keeping a passkey query', async () => {
+    const { client, fetched } = recordingClient();
+    await client.announce('http://127.0.0.1:1/announce?passkey=abc#frag', good);
+    expect(fetched[0]).toMatch(/^http:\/\/127\.0\.0\.1:1\/announce\?passkey=abc&info_hash=[^#]*&port=6881&[^#]*$/);
+    expect(new URL(fetched[0]!).searchParams.get('port')).toBe('6881');
+    await client.scrape('http://127.0.0.1:1/announce?passkey=abc#frag', [good.infoHash]).catch(() => {});
+    expect(fetched[1]).toMatch(/^http:\/\/127\.0\.0\.1:1\/scrape\?passkey=abc&info_hash=[^#]*$/);
+    await client.close();
+  });
+});

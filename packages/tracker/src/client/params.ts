@@ -65,11 +65,19 @@ export function announceUrl(base: string, p: AnnounceParams): string {
   if (p.numwant !== undefined) q += `&numwant=${p.numwant}`;
   if (p.key !== undefined) q += `&key=${(p.key >>> 0).toString(16).padStart(8, '0')}`;
   if (p.trackerId) q += `&trackerid=${percentEncode(p.trackerId)}`;
-  return base + (base.includes('?') ? '&' : '?') + q;
+  const url = withoutFragment(base);
+  return url + (url.includes('?') ? '&' : '?') + q;
+}
+
+/** A fragment is never sent; parameters appended after it would be dropped with it. */
+function withoutFragment(url: string): string {
+  const hash = url.indexOf('#');
+  return hash < 0 ? url : url.slice(0, hash);
 }
 
 /** The scrape URL of an announce URL (BEP 48 convention), or null when there is none. */
 export function scrapeUrl(announce: string, infoHashes: readonly Uint8Array[]): string | null {
+  announce = withoutFragment(announce);
   const q = announce.indexOf('?');
   const path = q < 0 ? announce : announce.slice(0, q);
   const slash = path.lastIndexOf('/');
