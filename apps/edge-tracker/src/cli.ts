@@ -1,7 +1,7 @@
 // `torrentkit-tracker`: run the tracker (HTTP + UDP on one port) from the command line.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { SwarmStore, TrackerOptions } from '@torrentkit/tracker';
+import { formatIp, parseIp, type SwarmStore, type TrackerOptions } from '@torrentkit/tracker';
 import { parseTrustedProxies } from './client-ip.ts';
 import { startTrackerServer, type RunningTracker } from './server.ts';
 
@@ -46,9 +46,22 @@ function linesOf(file: string): string[] {
 
 function num(name: string, v: string | undefined, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
+  // Digits only: Number() reads '' as 0 (`--port "$UNSET"` would pick a random port) and takes '0x1f40'.
+  const n = /^[0-9]+$/.test(v) ? Number(v) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
   return n;
+}
+
+/**
+ * `--trust-proxy`: addresses only (a name, a CIDR range or a port would never match a peer and be
+ * ignored silently), in the canonical text a socket reports, so `0:0:0:0:0:0:0:1` matches `::1`.
+ */
+function proxies(text: string | undefined): string[] {
+  return parseTrustedProxies(text).map((p) => {
+    const ip = parseIp(p.replace(/^\[(.*)\]$/, '$1'));
+    if (!ip) throw new Error(`--trust-proxy takes IP addresses, got ${JSON.stringify(p)}`);
+    return formatIp(ip);
+  });
 }
 
 /** Parses argv (without node and script). Throws an Error with a message for the user. */
@@ -69,12 +82,20 @@ export function parseCli(argv: string[]): CliConfig | 'help' {
   const interval = num('interval', values.interval, 1, 86_400);
   if (interval) tracker.interval = interval;
   const minInterval = num('min-interval', values['min-interval'], 1, 86_400);
-  if (minInterval) tracker.minInterval = minInterval;
+  if (minInterval) {
+    if (minInterval > (interval ?? 1800)) throw new Error(`--min-interval ${minInterval} is longer than the interval (${interval ?? 1800})`);
+    tracker.minInterval = minInterval;
+  }
   const numwant = num('numwant-max', values['numwant-max'], 1, 10_000);
   if (numwant) tracker.numwantMax = numwant;
   const rate = num('rate-limit', values['rate-limit'], 1, 1_000_000);
   if (rate) tracker.rateLimit = { perSecond: rate };
-  if (values.allow) tracker.allowList = linesOf(values.allow);
+  if (values.allow) {
+    // An empty allow list would refuse every torrent without a word.
+    const hashes = linesOf(values.allow);
+    if (hashes.length === 0) throw new Error(`--allow ${values.allow}: no info hashes in the file`);
+    tracker.allowList = hashes;
+  }
   if (values.deny) tracker.denyList = linesOf(values.deny);
   if (values.private) {
     const keys = linesOf(values.private);
@@ -89,7 +110,7 @@ export function parseCli(argv: string[]): CliConfig | 'help' {
     store,
     prefix: values.prefix ?? 'tk:',
     udp: !values['no-udp'],
-    trustedProxies: parseTrustedProxies(values['trust-proxy']),
+    trustedProxies: proxies(values['trust-proxy']),
     title: values.title,
     tracker,
   };
@@ -114,8 +135,21 @@ export async function runCli(config: CliConfig): Promise<RunningTracker> {
   });
 }
 
+/** Writes to stdout; a reader that went away (`--help | head -1`) is no reason to fail. */
+function print(text: string): void {
+  try {
+    process.stdout.write(text);
+  } catch { /* Deno throws EPIPE from write() itself */ }
+}
+
 /** The bin's entry: parse, start, print where it listens, stop cleanly on SIGINT/SIGTERM. */
 export async function main(argv: string[]): Promise<void> {
+  // Nobody reading the output (a closed pipe) must neither stop the tracker nor print a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: Error & { code?: string }) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
   let config: CliConfig | 'help';
   try {
     config = parseCli(argv);
@@ -125,7 +159,7 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   if (config === 'help') {
-    process.stdout.write(HELP);
+    print(HELP);
     return;
   }
   let running: RunningTracker;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCli } from '../src/cli.ts';
+import { parseCli, runCli } from '../src/cli.ts';
 import { startTestRedis, uniquePrefix, type TestRedis } from '../../../packages/tracker/src/stores/redis-test-server.ts';
 import { announceUrl, bdecode, compactPeers, id20 } from './announce-helpers.ts';
 import { ensureBuilt, startTrackerProcess, type TrackerProcess } from './processes.ts';
@@ -41,6 +41,47 @@ describe('parseCli', () => {
     expect(() => parseCli(['--store', 'mysql://x'])).toThrow(/--store/);
     expect(() => parseCli(['--bogus'])).toThrow();
     expect(parseCli(['--help'])).toBe('help');
+  });
+
+  it('takes plain digits only (an unset "$PORT" is not port 0)', () => {
+    for (const v of ['', ' ', '0x1f40', '8e3', '80.0']) expect(() => parseCli(['--port', v]), v).toThrow(/--port must be an integer/);
+    expect(() => parseCli(['--interval', '1e3'])).toThrow(/--interval/);
+    expect(parseCli(['--port', '08000'])).toMatchObject({ port: 8000 });
+  });
+
+  it('refuses a --min-interval longer than the interval', () => {
+    expect(() => parseCli(['--interval', '600', '--min-interval', '900'])).toThrow(/--min-interval 900 is longer than the interval \(600\)/);
+    expect(() => parseCli(['--min-interval', '3600'])).toThrow(/--min-interval/);
+    expect(parseCli(['--interval', '600', '--min-interval', '600'])).toMatchObject({ tracker: { interval: 600, minInterval: 600 } });
+  });
+
+  it('refuses an --allow file without info hashes (it would refuse every torrent)', () => {
+    writeFileSync(join(dir, 'empty-allow'), '# nothing yet\n\n');
+    expect(() => parseCli(['--allow', join(dir, 'empty-allow')])).toThrow(/--allow .*no info hashes/);
+  });
+
+  it('refuses --trust-proxy entries that are not addresses and writes the rest as sockets report them', () => {
+    for (const v of ['proxy.local', '10.0.0.0/8', '10.0.0.1:8080', '10.0.0.1,nope']) {
+      expect(() => parseCli(['--trust-proxy', v]), v).toThrow(/--trust-proxy takes IP addresses/);
+    }
+    expect(parseCli(['--trust-proxy', '10.0.0.1, 0:0:0:0:0:0:0:1,[2001:DB8::7],::ffff:192.0.2.1'])).toMatchObject({
+      trustedProxies: ['10.0.0.1', '::1', '2001:db8::7', '192.0.2.1'],
+    });
+  });
+
+  it('trusts X-Forwarded-For from a proxy given in long IPv6 form', async () => {
+    const c = parseCli(['--host', '::1', '--port', '0', '--no-udp', '--trust-proxy', '0:0:0:0:0:0:0:1']);
+    if (c === 'help') throw new Error('unexpected help');
+    const t = await runCli(c);
+    try {
+      const ih = id20(0x44, 1);
+      const behindProxy = { headers: { 'x-forwarded-for': '198.51.100.9' } };
+      await (await fetch(announceUrl(t.origin, { infoHash: ih, peer: 1, port: 6001 }), behindProxy)).arrayBuffer();
+      const r = bdecode(await (await fetch(announceUrl(t.origin, { infoHash: ih, peer: 2, port: 6002 }), behindProxy)).arrayBuffer());
+      expect(compactPeers(r.peers)).toEqual(['198.51.100.9:6001']);
+    } finally {
+      await t.close();
+    }
   });
 });
 
