@@ -1,7 +1,7 @@
 // What parseTorrent reads from libtorrent's and Transmission's torrents, field by field.
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../test-fixtures.ts';
-import { parseTorrent } from './parse-torrent.ts';
+import { parseTorrent, tryParseTorrent } from './parse-torrent.ts';
 
 const lt = (name: string) => parseTorrent(fixture(`libtorrent/${name}`));
 
@@ -88,5 +88,17 @@ describe('parseTorrent fields', () => {
     expect(() => parseTorrent(bytes, { maxSize: 10 })).toThrow(expect.objectContaining({ code: 'METAINFO_TOO_LARGE' }));
     expect(() => parseTorrent(bytes, { maxPieces: 0 })).toThrow(expect.objectContaining({ code: 'METAINFO_TOO_MANY_PIECES' }));
     expect(() => parseTorrent(bytes, { maxDepth: 1 })).toThrow(expect.objectContaining({ code: 'METAINFO_DEPTH_EXCEEDED' }));
+  });
+
+  it('refuses limits that would switch a check off or blame the torrent, and takes null as no options', () => {
+    const bytes = fixture('libtorrent/sample.torrent');
+    for (const key of ['maxPieces', 'maxSize', 'maxDepth'] as const) {
+      for (const bad of [NaN, -1, 1.5, '10' as unknown as number]) {
+        expect(() => parseTorrent(bytes, { [key]: bad })).toThrow(expect.objectContaining({ code: 'METAINFO_INVALID_INPUT', message: expect.stringContaining(key) }));
+        expect(() => tryParseTorrent(bytes, { [key]: bad })).toThrow(expect.objectContaining({ code: 'METAINFO_INVALID_INPUT' }));
+      }
+      expect(parseTorrent(bytes, { [key]: Infinity }).name).toBe(parseTorrent(bytes).name);
+    }
+    expect(parseTorrent(bytes, null).infoHash).toBe(parseTorrent(bytes).infoHash);
   });
 });

@@ -38,6 +38,22 @@ function fromBencode(err: unknown): MetainfoError {
 }
 
 /**
+ * The options, with each limit checked: a NaN, negative or fractional limit would otherwise switch
+ * the limit off, or be blamed on the torrent (as bad bencoding) instead of on the caller.
+ */
+function checkOptions(options: ParseOptions | null | undefined): ParseOptions {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object') throw new MetainfoError('METAINFO_INVALID_INPUT', 'parseTorrent options must be an object');
+  for (const key of ['maxPieces', 'maxDepth', 'maxSize'] as const) {
+    const v = options[key];
+    if (v !== undefined && !(v === Infinity || (Number.isSafeInteger(v) && v >= 0))) {
+      throw new MetainfoError('METAINFO_INVALID_INPUT', `parseTorrent option ${key} must be a whole number of at least 0 or Infinity, not ${String(v)}`);
+    }
+  }
+  return options;
+}
+
+/**
  * Parses and validates a `.torrent` file.
  *
  * The info hashes are computed from the raw bytes of the `info` dict as they appear in `bytes`.
@@ -50,8 +66,9 @@ function fromBencode(err: unknown): MetainfoError {
  * console.log(t.name, t.infoHash, t.files.length);
  * ```
  */
-export function parseTorrent(bytes: Uint8Array, opts: ParseOptions = {}): ParsedTorrent {
+export function parseTorrent(bytes: Uint8Array, options?: ParseOptions | null): ParsedTorrent {
   if (!(bytes instanceof Uint8Array)) throw new MetainfoError('METAINFO_INVALID_INPUT', 'parseTorrent expects a Uint8Array');
+  const opts = checkOptions(options);
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   if (bytes.length > (opts.maxSize ?? DEFAULT_MAX_SIZE)) {
     throw new MetainfoError('METAINFO_TOO_LARGE', `torrent is ${bytes.length} bytes, more than the limit`);
@@ -177,9 +194,11 @@ export function parseTorrent(bytes: Uint8Array, opts: ParseOptions = {}): Parsed
 
 /**
  * Like {@link parseTorrent} but returns `undefined` for bytes that are not a valid torrent. A runtime
- * without SHA-1 (`METAINFO_NO_DIGESTS`) still throws: that is a setup problem, not bad input.
+ * without SHA-1 (`METAINFO_NO_DIGESTS`) and invalid options still throw: those are setup problems,
+ * not bad input.
  */
-export function tryParseTorrent(bytes: Uint8Array, opts?: ParseOptions): ParsedTorrent | undefined {
+export function tryParseTorrent(bytes: Uint8Array, opts?: ParseOptions | null): ParsedTorrent | undefined {
+  checkOptions(opts);
   try {
     return parseTorrent(bytes, opts);
   } catch (err) {
