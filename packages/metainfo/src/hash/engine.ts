@@ -60,6 +60,13 @@ export async function defaultThreads(): Promise<number> {
 export interface HashWorkers {
   /** The thread count and the started pool (none when hashing stays on the calling thread). */
   readonly ready: Promise<{ threads: number; pool?: WorkerPool }>;
+  /**
+   * Settles once every worker thread runs (at once when hashing stays on the calling thread);
+   * never rejects. For callers that must act after Node starts a thread: on Node 20, starting a
+   * worker resets V8 flags set with `v8.setFlagsFromString`. Always there on what
+   * {@link startHashWorkers} returns.
+   */
+  readonly online?: Promise<void>;
   /** Stop the workers. Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -74,7 +81,8 @@ export function startHashWorkers(threads?: number): HashWorkers {
     return { threads: n, pool: new WorkerPool(n >= 2 ? n - 1 : n) };
   })();
   let closed: Promise<void> | undefined;
-  return { ready, close: () => (closed ??= ready.then((r) => r.pool?.close(), () => undefined)) };
+  const online = ready.then((r) => r.pool?.online, () => undefined);
+  return { ready, online, close: () => (closed ??= ready.then((r) => r.pool?.close(), () => undefined)) };
 }
 
 /**

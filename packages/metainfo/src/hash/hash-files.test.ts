@@ -51,6 +51,18 @@ describe('hashFiles', () => {
     await expect(hashFiles(sources, { pieceLength: 16384, workers })).rejects.toThrow(/closed/);
   });
 
+  it('online settles for started workers, which then hash, and at once without workers', async () => {
+    const workers = startHashWorkers(2);
+    try {
+      await workers.online;
+      const r = await hashFiles(sources, { pieceLength: 16384, workers });
+      expect(hex(r.pieces)).toBe(hex(referencePieces(concat(contents), 16384)));
+    } finally {
+      await workers.close();
+    }
+    await startHashWorkers(0).online;
+  });
+
   it('v1 in-thread: SHA-1 of each piece of the concatenated files', async () => {
     for (const pl of [16384, 32768, 65536, 1 << 20, 49152]) {
       const r = await hashFiles(sources, { pieceLength: pl, threads: 0, chunkSize: 65536 });

@@ -57,12 +57,33 @@ describe('a worker that dies', () => {
     }
   });
 
+  it('online waits for every worker of a pool', async () => {
+    const starts: Array<() => void> = [];
+    const fake = (): HashWorker => ({
+      post: () => {},
+      listen: () => {},
+      online: new Promise<void>((r) => starts.push(r)),
+      terminate: async () => {},
+    });
+    const pool = new WorkerPool(2, fake);
+    let online = false;
+    void pool.online.then(() => (online = true));
+    starts[0]!();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(online).toBe(false);
+    starts[1]!();
+    await pool.online;
+    expect(online).toBe(true);
+    await pool.close();
+  });
+
   it('is skipped while another still runs, and a lent pool of dead workers fails a hash instead of hanging', async () => {
     let fail: ((err: Error) => void) | undefined;
     const posted: number[] = [];
     const fake = (dies: boolean): HashWorker => ({
         post: (job) => { posted.push(job.id); },
       listen: (_onResult, onFailure) => { if (dies) fail = onFailure; },
+      online: Promise.resolve(),
       terminate: async () => {},
     });
     let n = 0;

@@ -42,6 +42,11 @@ export class WorkerPool {
     }
   }
 
+  /** Settles once every worker's thread runs (or has failed to start); never rejects. */
+  get online(): Promise<void> {
+    return Promise.all(this.#slots.map((s) => s.worker.online)).then(() => undefined);
+  }
+
   /** Jobs that can be submitted without exceeding the per-worker bound. */
   get capacity(): number {
     return this.size * JOBS_PER_WORKER;

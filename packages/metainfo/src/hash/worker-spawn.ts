@@ -48,6 +48,8 @@ export interface HashWorker {
    * `close`; Node as `exit`).
    */
   listen(onResult: (result: ResultMessage) => void, onFailure: (err: Error) => void): void;
+  /** Settles once the worker's thread runs, or once it has failed to start; never rejects. */
+  readonly online: Promise<void>;
   terminate(): Promise<void>;
 }
 
@@ -87,11 +89,19 @@ export function spawnHashWorker(entries?: { web: URL; node: URL }): HashWorker {
         worker.onmessageerror = () => onFailure(new Error('hash worker: a reply could not be read'));
         worker.addEventListener('close', () => onFailure(new Error('hash worker exited')));
       },
+      // Web Workers report no start; there is nothing here a caller would wait for.
+      online: Promise.resolve(),
       terminate: async () => worker.terminate(),
     };
   }
   const worker = spawnWorker(entries?.node ?? workerEntryUrl());
+  const online = new Promise<void>((resolve) => {
+    worker.once('online', resolve);
+    worker.once('error', () => resolve());
+    worker.once('exit', () => resolve());
+  });
   return {
+    online,
     post: (job) => worker.postMessage(job),
     listen(onResult, onFailure) {
       worker.on('message', onResult);
