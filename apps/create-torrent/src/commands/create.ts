@@ -3,7 +3,7 @@
 
 import { statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { compileExcludes, createTorrent, MetainfoError } from '@torrentkit/metainfo';
+import { compileExcludes, createTorrent, MetainfoError, startHashWorkers } from '@torrentkit/metainfo';
 import type { CreateArgs } from '../args.ts';
 import { CliError, usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
@@ -13,6 +13,7 @@ import { ProgressBar, wantProgress } from '../progress.ts';
 import { createdFacts, createdJson, createSummary, type CreateMeta } from '../summary.ts';
 import { createdBy } from '../version.ts';
 import { checkOutputDirectory, checkWritable, writeFileAtomic } from '../write-file.ts';
+import { keepYoungGenerationSmall } from '../young-generation.ts';
 
 export async function runCreate(args: CreateArgs, io: Io): Promise<number> {
   checkExcludes(args.exclude);
@@ -46,6 +47,9 @@ export async function runCreate(args: CreateArgs, io: Io): Promise<number> {
   };
   const bar = !args.quiet && wantProgress(io.stderr, io.env) ? new ProgressBar(io.stderr, 'hashing') : undefined;
   let created;
+  // Started here rather than by createTorrent, so the young-generation limit outlives their start.
+  const workers = startHashWorkers(args.threads);
+  keepYoungGenerationSmall(workers);
   try {
     created = await createTorrent(args.path, {
       version: args.version,
@@ -63,6 +67,7 @@ export async function runCreate(args: CreateArgs, io: Io): Promise<number> {
       followSymlinks: args.followSymlinks,
       exclude,
       threads: args.threads,
+      workers,
       signal: io.signal,
       onProgress: bar
         ? (p) => bar.update({ bytesDone: p.bytes, bytesTotal: p.totalBytes, piecesDone: p.pieces, piecesTotal: p.totalPieces })
@@ -72,6 +77,7 @@ export async function runCreate(args: CreateArgs, io: Io): Promise<number> {
     throw explain(err, args.path);
   } finally {
     bar?.done();
+    await workers.close();
   }
 
   if (output === null) {
