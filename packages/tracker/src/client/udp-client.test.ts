@@ -5,7 +5,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { createDgramTransport } from '../node.ts';
 import { id20 } from '../test-helpers.ts';
 import { decodeRequest, encodeAnnounceResponse, encodeConnectResponse, type UdpRequest } from '../udp/packets.ts';
-import { UdpTrackerClient } from './udp-client.ts';
+import { UdpTrackerClient, type UdpTransport } from './udp-client.ts';
 import type { AnnounceParams } from './params.ts';
 
 const params: AnnounceParams = { infoHash: id20(0x66, 1), peerId: id20(0x77, 1), port: 6881, left: 0 };
@@ -65,5 +65,54 @@ describe('UDP tracker client against a scripted tracker', () => {
     c.close();
     expect(r).toMatchObject({ interval: 60, incomplete: 3, complete: 4 });
     expect(counts.connects).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('UDP tracker client, replies from elsewhere', () => {
+  /** A transport whose datagrams the test delivers by hand. */
+  function manualTransport() {
+    const sent: { req: UdpRequest; host: string; port: number }[] = [];
+    let deliver: (packet: Uint8Array, from: string, fromPort?: number) => void = () => {};
+    let wake: () => void = () => {};
+    const transport: UdpTransport = {
+      send: (packet, host, port) => { sent.push({ req: decodeRequest(packet)!, host, port }); wake(); },
+      onMessage: (h) => { deliver = h; },
+      close: () => {},
+    };
+    const nextSend = async (count: number) => { while (sent.length < count) await new Promise<void>((r) => { wake = r; }); return sent[count - 1]!; };
+    return { transport, sent, nextSend, deliver: (p: Uint8Array, from: string, fromPort?: number) => deliver(p, from, fromPort) };
+  }
+  const cid = new Uint8Array(8).fill(9);
+
+  it('ignores a reply with the right transaction ID from another address or port', async () => {
+    const t = manualTransport();
+    const c = new UdpTrackerClient(t.transport, { baseMs: 60_000 });
+    const p = c.announce('udp://192.0.2.10:6969/announce', params);
+    const connect = await t.nextSend(1);
+    expect(connect).toMatchObject({ host: '192.0.2.10', port: 6969 });
+    t.deliver(encodeConnectResponse(connect.req.transactionId, new Uint8Array(8)), '192.0.2.66', 6969); // wrong address
+    t.deliver(encodeConnectResponse(connect.req.transactionId, new Uint8Array(8)), '192.0.2.10', 6970); // wrong port
+    t.deliver(encodeConnectResponse(connect.req.transactionId, cid), '::ffff:192.0.2.10', 6969); // the tracker, v4-mapped
+    const announce = await t.nextSend(2);
+    expect(announce.req).toMatchObject({ action: 'announce', connectionId: cid });
+    t.deliver(encodeAnnounceResponse(announce.req.transactionId, 1, 1, 1, new Uint8Array(0)), '198.51.100.1', 6969);
+    t.deliver(encodeAnnounceResponse(announce.req.transactionId, 60, 2, 3, new Uint8Array(0)), '192.0.2.10', 6969);
+    expect(await p).toMatchObject({ interval: 60, incomplete: 2, complete: 3 });
+    expect(t.sent.length).toBe(2);
+    c.close();
+  });
+
+  it('checks only the port for a tracker given by name (the transport resolves it)', async () => {
+    const t = manualTransport();
+    const c = new UdpTrackerClient(t.transport, { baseMs: 60_000 });
+    const p = c.announce('udp://tracker.example:6969', params);
+    const connect = await t.nextSend(1);
+    t.deliver(encodeConnectResponse(connect.req.transactionId, new Uint8Array(8)), '203.0.113.5', 1234);
+    t.deliver(encodeConnectResponse(connect.req.transactionId, cid), '203.0.113.5', 6969);
+    const announce = await t.nextSend(2);
+    expect(announce.req).toMatchObject({ action: 'announce', connectionId: cid });
+    t.deliver(encodeAnnounceResponse(announce.req.transactionId, 60, 0, 0, new Uint8Array(0)), '203.0.113.5');
+    expect(await p).toMatchObject({ interval: 60 });
+    c.close();
   });
 });

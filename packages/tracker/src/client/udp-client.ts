@@ -12,8 +12,12 @@ import { checkAnnounceParams, checkInfoHashes, type AnnounceParams } from './par
 export interface UdpTransport {
   /** Send one datagram; `host` is an address or a name. */
   send(packet: Uint8Array, host: string, port: number): void;
-  /** Set the receiver of every datagram that arrives, with the sender's address text. */
-  onMessage(handler: (packet: Uint8Array, fromAddress: string) => void): void;
+  /**
+   * Set the receiver of every datagram that arrives, with the sender's address text and port. A
+   * reply is taken only from the address (when the tracker URL names one) and port it was asked of;
+   * a transport that does not pass the port leaves that check out.
+   */
+  onMessage(handler: (packet: Uint8Array, fromAddress: string, fromPort?: number) => void): void;
   close(): void;
 }
 
@@ -31,6 +35,8 @@ export interface UdpRetryOptions {
 const EXPIRED = Symbol('connection id expired');
 
 interface Pending {
+  /** Whether a datagram from this address and port may answer the request. */
+  accepts: (from: string, fromPort: number | undefined) => boolean;
   resolve: (r: { res: UdpResponse; from: string }) => void;
   cancel: () => void;
 }
@@ -61,11 +67,11 @@ export class UdpTrackerClient {
     this.baseMs = retry.baseMs ?? 15_000;
     this.maxRetries = retry.maxRetries ?? 8;
     this.lifetime = retry.connectionIdLifetimeMs ?? 60_000;
-    transport.onMessage((packet, from) => {
+    transport.onMessage((packet, from, fromPort) => {
       const res = decodeResponse(packet);
       if (!res) return;
       const p = this.pending.get(res.transactionId);
-      if (!p) return; // late, duplicate or forged
+      if (!p || !p.accepts(from, fromPort)) return; // late, duplicate, forged or from elsewhere
       this.pending.delete(res.transactionId);
       p.resolve({ res, from });
     });
@@ -85,6 +91,14 @@ export class UdpTrackerClient {
   private async exchange(host: string, port: number, build: (tid: number) => Uint8Array, state: { n: number }, signal?: AbortSignal, expiresAt = Infinity): Promise<{ res: UdpResponse; from: string }> {
     const tid = this.newTid();
     const packet = build(tid);
+    // A host name resolves inside the transport, so only an address literal can be compared.
+    const hostIp = parseIp(host);
+    const accepts = (from: string, fromPort: number | undefined) => {
+      if (fromPort !== undefined && fromPort !== port) return false;
+      if (!hostIp) return true;
+      const fromIp = parseIp(from);
+      return fromIp !== null && fromIp.length === hostIp.length && fromIp.every((b, i) => b === hostIp[i]);
+    };
     for (;;) {
       if (this.closed) throw new TrackerError('TRACKER_ABORTED', 'client closed');
       if (signal?.aborted) throw new TrackerError('TRACKER_ABORTED', 'announce aborted');
@@ -95,6 +109,7 @@ export class UdpTrackerClient {
         const cleanup = () => signal?.removeEventListener('abort', onAbort);
         signal?.addEventListener('abort', onAbort, { once: true });
         this.pending.set(tid, {
+          accepts,
           resolve: (r) => { clearTimeout(timer); cleanup(); resolve(r); },
           cancel: () => { clearTimeout(timer); cleanup(); resolve(null); },
         });
