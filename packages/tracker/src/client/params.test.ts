@@ -3,8 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { TrackerError } from '../errors.ts';
 import { id20 } from '../test-helpers.ts';
+import { createNodeAnnounceClient, serveTracker } from '../node.ts';
 import { AnnounceClient } from './client.ts';
-import type { AnnounceParams } from './params.ts';
+import { scrapeUrl, type AnnounceParams } from './params.ts';
 import type { UdpTransport } from './udp-client.ts';
 
 const good: AnnounceParams = { infoHash: id20(0x11, 1), peerId: id20(0x22, 1), port: 6881, left: 0 };
@@ -82,5 +83,30 @@ describe('announce and scrape URLs', () => {
     await client.scrape('http://127.0.0.1:1/announce?passkey=abc#frag', [good.infoHash]).catch(() => {});
     expect(fetched[1]).toMatch(/^http:\/\/127\.0\.0\.1:1\/scrape\?passkey=abc&info_hash=[^#]*$/);
     await client.close();
+  });
+});
+
+describe('scrapeUrl', () => {
+  it('follows BEP 48 and the /announce/<passkey> form of private trackers', () => {
+    expect(scrapeUrl('http://t.example/announce', [])).toBe('http://t.example/scrape?');
+    expect(scrapeUrl('http://t.example/x/announce.php?pk=1', [])).toBe('http://t.example/x/scrape.php?pk=1&');
+    expect(scrapeUrl('http://t.example/announce/KEY', [])).toBe('http://t.example/scrape/KEY?');
+    expect(scrapeUrl('http://t.example/announce/KEY?a=b', [])).toBe('http://t.example/scrape/KEY?a=b&');
+    expect(scrapeUrl('http://t.example/a', [])).toBeNull();
+    expect(scrapeUrl('http://t.example/tracker/KEY', [])).toBeNull();
+    expect(scrapeUrl('http://announce/KEY', [])).toBeNull(); // "announce" is the host here
+  });
+
+  it('scrapes a private tracker of this package through its /announce/<passkey> URL', async () => {
+    const server = await serveTracker({ host: '127.0.0.1', port: 0, udp: false, passkeys: ['s3cret'] });
+    const client = createNodeAnnounceClient();
+    try {
+      const url = server.httpUrl.replace(/\/announce$/, '/announce/s3cret');
+      await client.announce(url, { ...good, left: 10 });
+      expect(await client.scrape(url, [good.infoHash])).toEqual([{ complete: 0, incomplete: 1, downloaded: 0 }]);
+    } finally {
+      await client.close();
+      await server.close();
+    }
   });
 });

@@ -75,13 +75,21 @@ function withoutFragment(url: string): string {
   return hash < 0 ? url : url.slice(0, hash);
 }
 
-/** The scrape URL of an announce URL (BEP 48 convention), or null when there is none. */
+/**
+ * The scrape URL of an announce URL, or null when there is none: BEP 48's convention (the last path
+ * segment starts with `announce`), and the `/announce/<passkey>` form of private trackers (this
+ * package's server among them), whose scrape URL is `/scrape/<passkey>`.
+ */
 export function scrapeUrl(announce: string, infoHashes: readonly Uint8Array[]): string | null {
   announce = withoutFragment(announce);
   const q = announce.indexOf('?');
   const path = q < 0 ? announce : announce.slice(0, q);
-  const slash = path.lastIndexOf('/');
-  if (!path.slice(slash + 1).startsWith('announce')) return null;
+  let slash = path.lastIndexOf('/');
+  if (!path.slice(slash + 1).startsWith('announce')) {
+    const before = path.lastIndexOf('/', slash - 1);
+    if (before < 0 || path[before - 1] === '/' || path.slice(before + 1, slash) !== 'announce') return null;
+    slash = before;
+  }
   const base = path.slice(0, slash + 1) + 'scrape' + path.slice(slash + 1 + 'announce'.length) + (q < 0 ? '' : announce.slice(q));
   const hashes = infoHashes.map((h) => `info_hash=${percentEncode(h)}`).join('&');
   return base + (base.includes('?') ? '&' : '?') + hashes;
