@@ -122,17 +122,23 @@ export async function runCli(config: CliConfig): Promise<RunningTracker> {
   if (config.store.startsWith('redis://')) {
     const { createRedisSwarmStore } = await import('@torrentkit/tracker/redis');
     store = createRedisSwarmStore(config.store, { prefix: config.prefix });
-    await store.stats(); // fail now, not on the first announce, when Redis is unreachable
   }
-  return startTrackerServer({
-    ...config.tracker,
-    ...(store ? { store, storeName: 'redis' } : { storeName: 'memory' }),
-    host: config.host,
-    port: config.port,
-    udp: config.udp,
-    trustedProxies: config.trustedProxies,
-    ...(config.title ? { title: config.title } : {}),
-  });
+  try {
+    await store?.stats(); // fail now, not on the first announce, when Redis is unreachable
+    return await startTrackerServer({
+      ...config.tracker,
+      ...(store ? { store, storeName: 'redis' } : { storeName: 'memory' }),
+      host: config.host,
+      port: config.port,
+      udp: config.udp,
+      trustedProxies: config.trustedProxies,
+      ...(config.title ? { title: config.title } : {}),
+    });
+  } catch (err) {
+    // An open Redis connection would keep the process alive after the error (port in use).
+    await store?.close().catch(() => {});
+    throw err;
+  }
 }
 
 /** Writes to stdout; a reader that went away (`--help | head -1`) is no reason to fail. */

@@ -52,6 +52,13 @@ function integer(name: string, s: string | undefined, min: number, max: number):
   return n;
 }
 
+/** `PORT` for the Bun and Node adapters: digits in 0..65535 (an empty `PORT` is an error, not "any port"). */
+export function portFromEnv(env: { PORT?: string | undefined }, fallback = 8000): number {
+  if (env.PORT === undefined) return fallback;
+  if (!/^[0-9]{1,5}$/.test(env.PORT) || Number(env.PORT) > 65_535) throw new RangeError(`PORT must be an integer from 0 to 65535, got ${JSON.stringify(env.PORT)}`);
+  return Number(env.PORT);
+}
+
 /** Builds tracker options from environment variables. */
 export function trackerOptionsFromEnv(env: TrackerEnv): TrackerOptions & { title?: string } {
   const o: TrackerOptions & { title?: string } = {};

@@ -1,5 +1,7 @@
 // The torrentkit-tracker command: flags, and real processes sharing swarms through one Redis.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +9,7 @@ import { parseCli, runCli } from '../src/cli.ts';
 import { startTestRedis, uniquePrefix, type TestRedis } from '../../../packages/tracker/src/stores/redis-test-server.ts';
 import { announceUrl, bdecode, compactPeers, id20 } from './announce-helpers.ts';
 import { ensureBuilt, startTrackerProcess, type TrackerProcess } from './processes.ts';
+import { appDir } from './workerd.ts';
 import { udpAnnounce } from './udp-helpers.ts';
 
 // A real redis-server: REDIS_URL from the test runner, or one started here.
@@ -143,6 +146,26 @@ describe('torrentkit-tracker processes', () => {
       } finally {
         await a.stop();
         await b.stop();
+      }
+    }, 60_000);
+
+    it('exits (instead of hanging on its Redis connection) when the port is taken', async () => {
+      if ('skip' in redis) return;
+      const holder = createServer();
+      await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+      const port = (holder.address() as { port: number }).port;
+      const child = spawn('node', [join(appDir, 'bin/torrentkit-tracker.js'), '--host', '127.0.0.1', '--port', String(port), '--store', redis.url], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      try {
+        let err = '';
+        child.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
+        const code = await new Promise<number | null>((r) => child.on('close', r));
+        expect(err).toMatch(/EADDRINUSE/);
+        expect(code).toBe(1);
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        holder.close();
       }
     }, 60_000);
   });

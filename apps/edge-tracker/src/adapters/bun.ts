@@ -2,7 +2,7 @@
 // address comes from the socket: server.requestIP(request). Run: bun src/adapters/bun.ts
 import { MemorySwarmStore } from '@torrentkit/tracker';
 import { createEdgeTracker } from '../app.ts';
-import { memoryStoreOptionsFromEnv, trackerOptionsFromEnv } from '../env-options.ts';
+import { memoryStoreOptionsFromEnv, portFromEnv, trackerOptionsFromEnv } from '../env-options.ts';
 
 interface BunServer { requestIP(request: Request): { address: string } | null }
 
@@ -16,6 +16,6 @@ const app = createEdgeTracker({
 
 export default {
   hostname: env.HOST ?? '127.0.0.1',
-  port: Number(env.PORT ?? 8000),
+  port: portFromEnv(env),
   fetch: (request: Request, server: BunServer) => app.fetch(request, server),
 };
