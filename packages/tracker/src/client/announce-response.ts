@@ -42,6 +42,8 @@ function int(v: BValue | undefined, name: string, optional = true): number | und
   if (v === undefined && optional) return undefined;
   if (typeof v === 'number' && v >= 0) return v;
   if (typeof v === 'bigint' && v >= 0n) return Number(v);
+  // Trackers write -1 for a count they do not know (libtorrent reads it so): absent, not junk.
+  if (optional && (typeof v === 'number' || typeof v === 'bigint')) return undefined;
   return bad(`${name} is not a non-negative integer`);
 }
 
