@@ -9,7 +9,7 @@ import { writeInfo, type BuiltFile, type InfoFiles } from './info-writer.ts';
 import { compareUtf8, encodedKey, pathComparator, type PathComponents } from './order.ts';
 import { pieceLayers } from './piece-layers.ts';
 import { isValidPieceLength, MAX_PIECE_LENGTH, pickPieceLength } from './piece-length.ts';
-import { diskPath, torrentPath, type FoundDir, type FoundFile } from './found-file.ts';
+import { FoundFile, torrentPath, type FoundDir } from './found-file.ts';
 
 /** One file of an explicit file list. */
 export interface FileSpec {
@@ -99,7 +99,7 @@ export async function createTorrent(input: CreateTorrentInput, options: CreateTo
   let hashed: Awaited<ReturnType<typeof hashPieces>>;
   try {
     prepared = await prepare(input, options, version);
-    hashed = await hashPieces(prepared.ordered.map((f) => new LazySource(f)), {
+    hashed = await hashPieces(prepared.ordered, {
       pieceLength: prepared.pieceLength, mode: version, tailPad: !prepared.single,
       threads: options.threads, signal: options.signal, chunkSize: options.chunkSize,
       implementation: options.implementation, onProgress: options.onProgress, workers,
@@ -132,19 +132,6 @@ export async function createTorrent(input: CreateTorrentInput, options: CreateTo
     ...(version !== 'v2' ? { infoHash: hex(digests.sha1(infoBytes)) } : {}),
     ...(version !== 'v1' ? { infoHashV2: hex(digests.sha256(infoBytes)) } : {}),
   };
-}
-
-/** A hash source whose disk path is made when the hasher asks for it, not kept per file. */
-class LazySource {
-  readonly length: number;
-  readonly #file: FoundFile;
-  constructor(file: FoundFile) {
-    this.#file = file;
-    this.length = file.length;
-  }
-  get path(): string {
-    return diskPath(this.#file);
-  }
 }
 
 /** The files to hash, in torrent order, and the piece length for them. */
@@ -278,7 +265,7 @@ async function collect(input: CreateTorrentInput, o: CreateTorrentOptions): Prom
         for (const f of listed[i]!.files) {
           let dir = moved.get(f.dir);
           if (!dir) moved.set(f.dir, (dir = { ...f.dir, rel: [base, ...f.dir.rel] }));
-          files.push({ ...f, dir });
+          files.push(new FoundFile(dir, f.name, f.length, f.executable));
         }
       });
       return { files, single: false, name: o.name! };
@@ -298,7 +285,7 @@ async function collect(input: CreateTorrentInput, o: CreateTorrentOptions): Prom
         if (st.isDirectory) throw metainfoError('METAINFO_INVALID_INPUT', `${spec.path} is a directory`);
         length = st.files[0]!.length;
       }
-      files.push({ dir: { path: spec.path, prefix: '', rel: relPath }, name: undefined, length, executable: false });
+      files.push(new FoundFile({ path: spec.path, prefix: '', rel: relPath }, undefined, length, false));
     }
     return { files, single: false, name: o.name };
   } catch (err) {

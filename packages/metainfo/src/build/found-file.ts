@@ -15,11 +15,26 @@ export interface FoundDir {
 }
 
 /** A file found by the walk; `name` undefined means the file is `dir` itself (a single-file input). */
-export interface FoundFile {
-  dir: FoundDir;
-  name: string | undefined;
-  length: number;
-  executable: boolean;
+export class FoundFile {
+  readonly dir: FoundDir;
+  readonly name: string | undefined;
+  readonly length: number;
+  readonly executable: boolean;
+
+  constructor(dir: FoundDir, name: string | undefined, length: number, executable: boolean) {
+    this.dir = dir;
+    this.name = name;
+    this.length = length;
+    this.executable = executable;
+  }
+
+  /**
+   * Where the file is on disk, made each time it is asked for: the hasher asks once per file, so
+   * no path string per file stays alive (a tree of 100,000 files would keep megabytes of them).
+   */
+  get path(): string {
+    return diskPath(this);
+  }
 }
 
 /** Where the file is on disk. */

@@ -9,7 +9,7 @@ import { lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats
 import { basename, join, resolve, sep } from 'node:path';
 import { fsPath } from '../util/fs-path.ts';
 import { bytesText } from '../util/text.ts';
-import { hasRawBytes, shownPath, type FoundDir, type FoundFile } from './found-file.ts';
+import { FoundFile, hasRawBytes, shownPath, type FoundDir } from './found-file.ts';
 import type { Matcher } from './glob.ts';
 
 /** A file found on disk. */
@@ -41,7 +41,7 @@ export async function walk(root: string, opts: WalkOptions = {}): Promise<{ isDi
   }
   if (!st.isDirectory()) {
     if (!st.isFile()) throw new WalkFailure('METAINFO_FILE_UNREADABLE', `${root}: not a regular file or directory`);
-    return { isDirectory: false, files: [{ dir: { path: root, prefix: '', rel: [] }, name: undefined, length: smallInteger(st.size), executable: (st.mode & 0o111) !== 0 }] };
+    return { isDirectory: false, files: [new FoundFile({ path: root, prefix: '', rel: [] }, undefined, smallInteger(st.size), (st.mode & 0o111) !== 0)] };
   }
   const files: FoundFile[] = [];
   let seen = 0;
@@ -96,7 +96,7 @@ export async function walk(root: string, opts: WalkOptions = {}): Promise<{ isDi
         continue; // sockets, FIFOs, devices: not content
       }
       if (stat.isDirectory()) await visit(path, [...rel, name]);
-      else if (stat.isFile()) files.push({ dir: here, name, length: smallInteger(stat.size), executable: (stat.mode & 0o111) !== 0 });
+      else if (stat.isFile()) files.push(new FoundFile(here, name, smallInteger(stat.size), (stat.mode & 0o111) !== 0));
     }
     ancestors.delete(real);
   };
