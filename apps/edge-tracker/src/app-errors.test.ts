@@ -44,3 +44,17 @@ describe('methods the pages do not serve', () => {
     await app.close();
   });
 });
+
+describe('/stats/ (trailing slash)', () => {
+  it('redirects to /stats, where the relative stats.json and metrics links resolve', async () => {
+    const app = createEdgeTracker({ clientIp: () => '192.0.2.1' });
+    const r = await app.fetch(new Request(`${origin}/stats/`));
+    expect(r.status).toBe(301);
+    const target = new URL(r.headers.get('location')!, `${origin}/stats/`);
+    expect(target.href).toBe(`${origin}/stats`);
+    // From the page's own URL its links reach the JSON the page refreshes from.
+    const json = await app.fetch(new Request(new URL('stats.json', target)));
+    expect(json.status).toBe(200);
+    await app.close();
+  });
+});

@@ -61,6 +61,9 @@ export function createEdgeTracker(options: EdgeTrackerOptions): EdgeTracker {
     const page = pages && (path === '/stats' || path === '/stats/' || path === '/stats.json' || path === '/metrics');
     if (!page && path !== '/') return new Response('not found\n', { status: 404, headers: { 'content-type': 'text/plain' } });
     if (!read) return new Response('method not allowed\n', { status: 405, headers: { 'content-type': 'text/plain', allow: 'GET, HEAD' } });
+    // The page's links and its refresh are relative (so it works under a proxy's path prefix); from
+    // /stats/ they would point into /stats/..., so send the browser to the page proper.
+    if (path === '/stats/') return new Response(null, { status: 301, headers: { location: '../stats', ...noStore } });
     if (path === '/') {
       return new Response(`${title}\n\nannounce: /announce\nscrape:   /scrape\nstats:    /stats\n`, { headers: { 'content-type': 'text/plain; charset=utf-8' } });
     }
