@@ -112,3 +112,23 @@ describe('UDP client retry timing (BEP 15, shrunk for tests)', () => {
     expect(await p).toMatchObject({ code: 'TRACKER_ABORTED' });
   });
 });
+
+describe('AnnounceClient.scrape of long lists', () => {
+  it('scrapes 150 info hashes over HTTP and UDP in several requests, rows in order', async () => {
+    const server = await serveTracker({ host: '127.0.0.1', port: 0 });
+    const client = createNodeAnnounceClient({ udpRetry: { baseMs: 2000, maxRetries: 3 } });
+    try {
+      const hashes = Array.from({ length: 150 }, (_, i) => id20(0x5a, i));
+      // Swarm i gets i % 3 leechers, so every row is told apart from its neighbours.
+      for (let i = 0; i < hashes.length; i += 1) {
+        for (let k = 0; k < i % 3; k++) await client.announce(server.httpUrl, { ...params(k), infoHash: hashes[i]! });
+      }
+      const want = hashes.map((_, i) => ({ complete: 0, incomplete: i % 3, downloaded: 0 }));
+      expect(await client.scrape(server.httpUrl, hashes)).toEqual(want);
+      expect(await client.scrape(server.udpUrl, hashes)).toEqual(want);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+});

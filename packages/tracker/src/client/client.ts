@@ -1,11 +1,15 @@
 // The announce client a peer client uses: dispatches http(s):// to fetch and udp:// to a UDP
 // transport, and walks BEP 12 tiers.
 import { TrackerError } from '../errors.ts';
+import { MAX_SCRAPE_HASHES } from '../udp/packets.ts';
 import type { AnnounceResult, ScrapeResult } from './announce-response.ts';
 import { httpAnnounce, httpScrape, type FetchLike } from './http-client.ts';
 import type { AnnounceParams } from './params.ts';
 import { AnnounceTiers } from './tiers.ts';
 import { UdpTrackerClient, type UdpRetryOptions, type UdpTransport } from './udp-client.ts';
+
+/** Info hashes per HTTP scrape request: trackers commonly refuse more (opentracker, our server: 64). */
+const HTTP_SCRAPE_BATCH = 64;
 
 /** Options of {@link AnnounceClient}. */
 export interface AnnounceClientOptions {
@@ -48,11 +52,28 @@ export class AnnounceClient {
     return Promise.reject(new TrackerError('TRACKER_UNSUPPORTED_URL', `unsupported tracker URL: ${url}`));
   }
 
-  /** Scrape one tracker for these info hashes. */
-  scrape(url: string, infoHashes: readonly Uint8Array[], signal?: AbortSignal): Promise<ScrapeResult[]> {
-    if (/^https?:\/\//i.test(url)) return this.http(signal, (s) => httpScrape(this.fetchFn, url, infoHashes, this.httpTimeout, s));
-    if (/^udp:\/\//i.test(url) && this.udp) return this.udp.scrape(url, infoHashes, signal);
-    return Promise.reject(new TrackerError('TRACKER_UNSUPPORTED_URL', `cannot scrape ${url}`));
+  /**
+   * Scrape one tracker for these info hashes; rows come back in the same order. Long lists go out in
+   * several requests, one after another: at most 74 hashes per UDP packet (BEP 15) and 64 per HTTP
+   * request (the usual tracker cap, opentracker's and this package's server's).
+   */
+  async scrape(url: string, infoHashes: readonly Uint8Array[], signal?: AbortSignal): Promise<ScrapeResult[]> {
+    let one: (hashes: readonly Uint8Array[]) => Promise<ScrapeResult[]>;
+    let batch: number;
+    if (/^https?:\/\//i.test(url)) {
+      one = (hashes) => this.http(signal, (s) => httpScrape(this.fetchFn, url, hashes, this.httpTimeout, s));
+      batch = HTTP_SCRAPE_BATCH;
+    } else if (/^udp:\/\//i.test(url) && this.udp) {
+      const udp = this.udp;
+      one = (hashes) => udp.scrape(url, hashes, signal);
+      batch = MAX_SCRAPE_HASHES;
+    } else {
+      throw new TrackerError('TRACKER_UNSUPPORTED_URL', `cannot scrape ${url}`);
+    }
+    if (infoHashes.length <= batch) return one(infoHashes);
+    const rows: ScrapeResult[] = [];
+    for (let i = 0; i < infoHashes.length; i += batch) rows.push(...await one(infoHashes.slice(i, i + batch)));
+    return rows;
   }
 
   /** Run one HTTP request under a signal that `signal` and close() both abort. */
