@@ -104,6 +104,7 @@ export function parseCli(argv: string[]): CliConfig | 'help' {
   }
   const store = values.store ?? 'memory';
   if (store !== 'memory' && !store.startsWith('redis://')) throw new Error(`--store must be memory or redis://..., got ${store}`);
+  if (store !== 'memory' && !URL.canParse(store)) throw new Error(`--store ${store} is not a valid URL (redis://[user:pass@]host:port[/db])`);
   return {
     host: values.host ?? '127.0.0.1',
     port: num('port', values.port, 0, 65535) ?? 8000,

@@ -15,6 +15,10 @@ import { udpAnnounce } from './udp-helpers.ts';
 // A real redis-server: REDIS_URL from the test runner, or one started here.
 const redis: TestRedis | { skip: string } = await startTestRedis();
 if ('skip' in redis) console.warn(`skipping two-process Redis test: ${redis.skip}`);
+// At file level: an afterAll inside the Redis describe does not run when a -t filter skips it.
+afterAll(async () => {
+  if ('stop' in redis) await redis.stop();
+});
 
 describe('parseCli', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tk-cli-'));
@@ -44,6 +48,11 @@ describe('parseCli', () => {
     expect(() => parseCli(['--store', 'mysql://x'])).toThrow(/--store/);
     expect(() => parseCli(['--bogus'])).toThrow();
     expect(parseCli(['--help'])).toBe('help');
+  });
+
+  it('names --store when its URL does not parse (exit status 2, not a bare "Invalid URL")', () => {
+    for (const v of ['redis://127.0.0.1:99999', 'redis://[::1']) expect(() => parseCli(['--store', v]), v).toThrow(/--store .* is not a valid URL/);
+    expect(parseCli(['--store', 'redis://u:p@[::1]:6380/3'])).toMatchObject({ store: 'redis://u:p@[::1]:6380/3' });
   });
 
   it('takes plain digits only (an unset "$PORT" is not port 0)', () => {
@@ -121,9 +130,6 @@ describe('torrentkit-tracker processes', () => {
   }, 60_000);
 
   describe.skipIf('skip' in redis)('two processes on one Redis', () => {
-    afterAll(async () => {
-      if ('stop' in redis) await redis.stop();
-    });
 
     it('see each other\'s peers (HTTP on one, UDP on the other)', async () => {
       if ('skip' in redis) return;
