@@ -33,6 +33,8 @@ describe('HTTP announce client against a hostile tracker', () => {
       requests.push(path);
       if (path === '/ok/announce') {
         res.end('d8:intervali60e5:peers0:e');
+      } else if (path === '/late/announce') {
+        setTimeout(() => res.end('d8:intervali60e5:peers0:e'), 50);
       } else if (path === '/huge/announce') {
         // Declares 4 MiB, sends 64 KiB, then nothing: a client that stops reading must hang up.
         res.writeHead(200, { 'content-length': String(4 << 20) });
@@ -121,6 +123,12 @@ describe('HTTP announce client against a hostile tracker', () => {
   it('times out a tracker that stops in the middle of its reply', async () => {
     const client = createNodeAnnounceClient({ httpTimeout: 200 });
     await expect(client.announce(hostile.url('/stall/announce'), params)).rejects.toMatchObject({ code: 'TRACKER_TIMEOUT' });
+    await client.close();
+  });
+
+  it('takes an httpTimeout of Infinity as no timeout', async () => {
+    const client = createNodeAnnounceClient({ httpTimeout: Infinity });
+    expect(await client.announce(hostile.url('/late/announce'), params)).toMatchObject({ interval: 60 });
     await client.close();
   });
 

@@ -46,7 +46,8 @@ async function get(fetchFn: FetchLike, url: string, timeoutMs: number, signal?: 
   if (signal?.aborted) throw new TrackerError('TRACKER_ABORTED', 'announce aborted', { cause: signal.reason });
   const ctl = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => { timedOut = true; ctl.abort(); }, timeoutMs);
+  // setTimeout runs a delay beyond 2^31-1 ms (Infinity included) after 1 ms: cap it instead.
+  const timer = setTimeout(() => { timedOut = true; ctl.abort(); }, Math.min(timeoutMs, 0x7fffffff));
   const onAbort = () => ctl.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   // The caller's abort wins over the timeout that may fire while the reply is torn down.

@@ -102,6 +102,18 @@ describe('UDP tracker client, replies from elsewhere', () => {
     c.close();
   });
 
+  it('does not retransmit at once when base * 2^n is beyond what setTimeout takes', async () => {
+    const t = manualTransport();
+    const c = new UdpTrackerClient(t.transport, { baseMs: 2 ** 31 });
+    const p = c.announce('udp://192.0.2.10:6969/announce', params).catch((e: unknown) => e);
+    await t.nextSend(1);
+    // An overflowing delay fires after 1 ms: nine sends and a timeout would follow within this wait.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(t.sent.length).toBe(1);
+    c.close();
+    expect(await p).toMatchObject({ code: 'TRACKER_ABORTED' });
+  });
+
   it('checks only the port for a tracker given by name (the transport resolves it)', async () => {
     const t = manualTransport();
     const c = new UdpTrackerClient(t.transport, { baseMs: 60_000 });

@@ -102,7 +102,8 @@ export class UdpTrackerClient {
     for (;;) {
       if (this.closed) throw new TrackerError('TRACKER_ABORTED', 'client closed');
       if (signal?.aborted) throw new TrackerError('TRACKER_ABORTED', 'announce aborted');
-      const wait = this.baseMs * 2 ** state.n;
+      // setTimeout runs a delay beyond 2^31-1 ms after 1 ms, which would retransmit at once: cap it.
+      const wait = Math.min(this.baseMs * 2 ** state.n, 0x7fffffff);
       const got = await new Promise<{ res: UdpResponse; from: string } | null>((resolve) => {
         const timer = setTimeout(() => { this.pending.delete(tid); cleanup(); resolve(null); }, wait);
         const onAbort = () => { clearTimeout(timer); this.pending.delete(tid); resolve(null); };
