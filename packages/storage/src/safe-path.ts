@@ -9,7 +9,10 @@ import { StorageError } from './errors.ts';
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|clock\$|com[0-9]|lpt[0-9])(\..*)?$/i;
 const WINDOWS_CHARS = /[<>:"|?*]/;
 // No node:process import: this module is also part of the runtime-neutral entry.
-const ON_WINDOWS = (globalThis as { process?: { platform?: string } }).process?.platform === 'win32';
+const PLATFORM = (globalThis as { process?: { platform?: string } }).process?.platform;
+const ON_WINDOWS = PLATFORM === 'win32';
+// NTFS and FAT ignore case, and so do macOS's APFS and HFS+ as formatted by default.
+const ON_MAC = PLATFORM === 'darwin';
 
 /** Options for {@link assertSafeComponents}. */
 export interface SafePathOptions {
@@ -42,16 +45,20 @@ export function assertSafeComponents(components: readonly string[], options: Saf
 
 /**
  * Checks the paths of a whole torrent before any byte is written: each one safe, no two files on one
- * path, and no file where another file needs a directory (`a` and `a/b/c`), at any depth.
+ * path, and no file where another file needs a directory (`a` and `a/b/c`), at any depth. With the
+ * Windows rules, and on macOS, names that differ only in case are one path: on those file systems
+ * `README` and `readme` are the same file, and the two files' pieces would overwrite each other.
  */
 export function assertSafeLayoutPaths(paths: readonly (readonly string[] | undefined)[], options: SafePathOptions = {}): void {
   const files = new Set<string>();
   const dirs = new Set<string>();
-  for (const components of paths) {
-    if (!components) continue;
-    assertSafeComponents(components, options);
+  const fold = (options.windows ?? ON_WINDOWS) || ON_MAC;
+  for (const original of paths) {
+    if (!original) continue;
+    assertSafeComponents(original, options);
+    const components = fold ? original.map((c) => c.toLowerCase()) : original;
     const key = components.join('/');
-    if (files.has(key)) throw new StorageError('STORAGE_UNSAFE_PATH', `two files map to ${JSON.stringify(key)}`);
+    if (files.has(key)) throw new StorageError('STORAGE_UNSAFE_PATH', `two files map to ${JSON.stringify(original.join('/'))}`);
     files.add(key);
     for (let i = 1; i < components.length; i++) dirs.add(components.slice(0, i).join('/'));
   }
