@@ -192,3 +192,7 @@ export async function main(argv: string[]): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
+
+// `deno run -A src/cli.ts` / `bun src/cli.ts`: run as the command when this file is the entry
+// (Node runs the bundled bin, which imports this module and calls main itself).
+if ((import.meta as { main?: boolean }).main) await main(process.argv.slice(2));
