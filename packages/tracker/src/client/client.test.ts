@@ -132,3 +132,31 @@ describe('AnnounceClient.scrape of long lists', () => {
     }
   });
 });
+
+describe('AnnounceClient.announceTiers and tracker id (BEP 3)', () => {
+  it('sends each tracker the tracker id it sent last, and no other tracker', async () => {
+    const asked: string[] = [];
+    let aDown = false;
+    const reply = (body: string) => Promise.resolve(new Response(body));
+    const client = new AnnounceClient({
+      fetch: (url) => {
+        asked.push(url);
+        if (url.startsWith('http://a.example/')) {
+          if (aDown) return Promise.reject(new Error('down'));
+          // Sends its id on the first reply only; the client must keep it.
+          return reply(asked.length === 1 ? 'd8:intervali60e5:peers0:10:tracker id3:A-1e' : 'd8:intervali60e5:peers0:e');
+        }
+        return reply('d8:intervali60e5:peers0:10:tracker id3:B-1e');
+      },
+    });
+    const tiers = new AnnounceTiers([['http://a.example/announce'], ['http://b.example/announce']]);
+    expect(await client.announceTiers(tiers, params(1))).toMatchObject({ url: 'http://a.example/announce' });
+    await client.announceTiers(tiers, params(1));
+    aDown = true;
+    expect(await client.announceTiers(tiers, params(1))).toMatchObject({ url: 'http://b.example/announce' });
+    await client.announceTiers(tiers, params(1));
+    const ids = asked.map((u) => /[?&]trackerid=([^&]*)/.exec(u)?.[1] ?? null);
+    expect(ids).toEqual([null, 'A-1', 'A-1', null, 'A-1', 'B-1']);
+    await client.close();
+  });
+});

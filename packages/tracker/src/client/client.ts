@@ -93,15 +93,20 @@ export class AnnounceClient {
   }
 
   /**
-   * Announce through BEP 12 tiers; returns the answer and which tracker gave it. Once `signal` is
-   * aborted no further tracker is tried: the call fails with TRACKER_ABORTED.
+   * Announce through BEP 12 tiers; returns the answer and which tracker gave it. Each tracker gets
+   * back the `tracker id` it sent last (kept in `tiers.trackerIds`; `params.trackerId` only goes to
+   * trackers that sent none). Once `signal` is aborted no further tracker is tried: the call fails
+   * with TRACKER_ABORTED.
    */
   async announceTiers(tiers: AnnounceTiers, params: AnnounceParams, signal?: AbortSignal): Promise<AnnounceResult & { url: string }> {
     const { url, value } = await tiers.run(async (u) => {
       const aborted = () => new TrackerError('TRACKER_ABORTED', 'announce aborted', { cause: signal?.reason });
       if (signal?.aborted) throw aborted();
+      const trackerId = tiers.trackerIds.get(u);
       try {
-        return await this.announce(u, params, signal);
+        const r = await this.announce(u, trackerId ? { ...params, trackerId } : params, signal);
+        if (r.trackerId) tiers.trackerIds.set(u, r.trackerId);
+        return r;
       } catch (err) {
         // Whatever a tracker failed with, an abort meanwhile ends the walk through the tiers.
         if (signal?.aborted && !(err instanceof TrackerError && err.code === 'TRACKER_ABORTED')) throw aborted();

@@ -6,6 +6,11 @@ import { TrackerError } from '../errors.ts';
 export class AnnounceTiers {
   /** Current order, after shuffling and promotions. */
   readonly tiers: string[][];
+  /**
+   * The `tracker id` each tracker last sent (BEP 3: send it back on later announces, keep it when a
+   * reply has none). `AnnounceClient.announceTiers` fills and uses it, per tracker URL.
+   */
+  readonly trackerIds = new Map<string, Uint8Array>();
 
   /** `tiers` as in the metainfo `announce-list`; `random` is injectable for tests. */
   constructor(tiers: readonly (readonly string[])[], random: () => number = Math.random) {
