@@ -7,6 +7,7 @@ import { Bitfield } from './bitfield.ts';
 import { StorageError, type StorageErrorCode } from './errors.ts';
 import { FileStore, verifyFiles } from './file-store.ts';
 import { createLayout, layoutFromTorrent } from './layout.ts';
+import { MemoryStore } from './memory-store.ts';
 
 async function codeOf(fn: () => unknown): Promise<StorageErrorCode> {
   try {
@@ -80,6 +81,33 @@ describe('FileStore options', () => {
     const bad = [undefined, null, {}, { root: 42 }, { root: dir, maxOpenFiles: 0 }, { root: dir, maxOpenFiles: 1.5 }, { root: dir, maxOpenFiles: '8' }, { root: dir, pathOf: 'a' }];
     for (const options of bad) expect(await codeOf(() => new FileStore(layout, options as never))).toBe('STORAGE_INVALID_ARGUMENT');
     expect(new FileStore(layout, { root: dir, maxOpenFiles: 1 }).root).toBe(dir);
+  });
+});
+
+describe('Store positions', () => {
+  // node:fs reads and writes at the handle's current offset for a negative or NaN position, and a
+  // negative subarray start counts from the end: either way the wrong bytes, without an error.
+  it('a negative, fractional, NaN or unsafe position is STORAGE_BLOCK_OUT_OF_RANGE for reads and writes', async () => {
+    const content = Uint8Array.from({ length: 20 }, (_, i) => i + 1);
+    const stores = [new FileStore(layout, { root: dir }), new MemoryStore(layout)];
+    for (const store of stores) {
+      await store.write(0, 0, content);
+      for (const position of [-1, -5, 1.5, NaN, 2 ** 60]) {
+        const target = new Uint8Array(3);
+        expect(await codeOf(() => store.read(0, position, target))).toBe('STORAGE_BLOCK_OUT_OF_RANGE');
+        expect(await codeOf(() => store.write(0, position, Uint8Array.of(99, 99)))).toBe('STORAGE_BLOCK_OUT_OF_RANGE');
+      }
+      const back = new Uint8Array(20);
+      expect(await store.read(0, 0, back)).toBe(20);
+      expect(back).toEqual(content);
+      await store.close();
+    }
+  });
+
+  it('MemoryStore refuses a read of a file the layout does not have, as FileStore does', async () => {
+    for (const store of [new FileStore(layout, { root: dir }), new MemoryStore(layout)]) {
+      expect(await codeOf(() => store.read(7, 0, new Uint8Array(2)))).toBe('STORAGE_BLOCK_OUT_OF_RANGE');
+    }
   });
 });
 

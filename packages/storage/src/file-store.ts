@@ -124,6 +124,10 @@ export class FileStore implements Store {
   async read(file: number, position: number, target: Uint8Array): Promise<number> {
     this.#check();
     this.#pathOf(file);
+    // node:fs reads at the handle's current offset for a negative or NaN position: wrong bytes, no error.
+    if (!Number.isSafeInteger(position) || position < 0) {
+      throw new StorageError('STORAGE_BLOCK_OUT_OF_RANGE', `read at ${position} in file ${file}`);
+    }
     let have = 0;
     try {
       have = await this.#handles.use(
@@ -154,7 +158,7 @@ export class FileStore implements Store {
     this.#check();
     if (this.#readOnly) throw new StorageError('STORAGE_READ_ONLY', 'store is read-only');
     const f = this.#file(file);
-    if (position < 0 || position + data.length > f.length) {
+    if (!Number.isSafeInteger(position) || position < 0 || position + data.length > f.length) {
       throw new StorageError('STORAGE_BLOCK_OUT_OF_RANGE', `write ${position}+${data.length} outside file ${file} of ${f.length} bytes`);
     }
     await this.#useCreating(file, async (h) => {

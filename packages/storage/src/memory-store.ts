@@ -40,6 +40,10 @@ export class MemoryStore implements Store {
 
   async read(file: number, position: number, target: Uint8Array): Promise<number> {
     this.#check();
+    // A negative position would read from the end of the buffer (subarray counts from there).
+    if (!this.#layout.files[file] || !Number.isSafeInteger(position) || position < 0) {
+      throw new StorageError('STORAGE_BLOCK_OUT_OF_RANGE', `read at ${position} in file ${file}`);
+    }
     const data = this.#data.get(file);
     const size = this.#size.get(file) ?? 0;
     const have = data ? Math.max(0, Math.min(target.length, size - position)) : 0;
@@ -51,7 +55,7 @@ export class MemoryStore implements Store {
   async write(file: number, position: number, bytes: Uint8Array): Promise<void> {
     this.#check();
     const f = this.#layout.files[file];
-    if (!f || position < 0 || position + bytes.length > f.length) {
+    if (!f || !Number.isSafeInteger(position) || position < 0 || position + bytes.length > f.length) {
       throw new StorageError('STORAGE_BLOCK_OUT_OF_RANGE', `write ${position}+${bytes.length} outside file ${file}`);
     }
     let data = this.#data.get(file);
