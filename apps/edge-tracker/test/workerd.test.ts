@@ -2,6 +2,7 @@
 // store, run inside workerd through Miniflare with SQLite-backed Durable Objects.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Miniflare as MiniflareType } from 'miniflare';
 import type { ScrapeEntry, StoreAnnounce, StoreAnnounceResult, StoreStats, SwarmStore } from '@torrentkit/tracker';
@@ -126,6 +127,32 @@ suite('Cloudflare Workers (workerd)', () => {
       headers: { 'cf-connecting-ip': 'not-an-address' },
     });
     expect(bdecode(await r.arrayBuffer())['failure reason']).toBeDefined();
+  });
+
+  it('answers a bad variable with a 500 bencoded failure (not an exception) and logs what is wrong', async () => {
+    for (const bindings of [{ TRACKER_INTERVAL: 'soon' }, { TRACKER_SHARDS: 'many' }]) {
+      const logged: string[] = [];
+      const bad = new Miniflare({
+        modules: true, scriptPath: join(outdir, 'cloudflare.js'), modulesRoot: outdir, compatibilityDate: '2025-06-01',
+        durableObjects: { SWARMS: { className: 'SwarmShard', useSQLite: true } }, bindings,
+        handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+          for (const stream of [stdout, stderr]) stream.on('data', (c: Buffer) => { logged.push(c.toString()); });
+        },
+      });
+      try {
+        const a = await bad.dispatchFetch(announceUrl('http://tracker.test', { infoHash: id20(0x12, 1), peer: 1 }), { headers: { 'cf-connecting-ip': '198.51.100.7' } });
+        expect(a.status).toBe(500);
+        expect(a.headers.get('content-type')).toBe('text/plain');
+        const reason = bdecode(await a.arrayBuffer())['failure reason'];
+        expect(new TextDecoder().decode(reason as Uint8Array)).toBe('tracker is misconfigured');
+        const page = await bad.dispatchFetch('http://tracker.test/stats');
+        expect(page.status).toBe(500);
+        expect(await page.text()).toBe('tracker is misconfigured\n');
+        await expect.poll(() => logged.join('')).toContain(`${Object.keys(bindings)[0]} must be an integer`);
+      } finally {
+        await bad.dispose();
+      }
+    }
   });
 
   let n = 0;
