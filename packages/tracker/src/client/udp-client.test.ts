@@ -114,6 +114,21 @@ describe('UDP tracker client, replies from elsewhere', () => {
     expect(await p).toMatchObject({ code: 'TRACKER_ABORTED' });
   });
 
+  it('fails at once with TRACKER_NETWORK when the transport reports that a send failed', async () => {
+    let sends = 0;
+    const transport: UdpTransport = {
+      send: () => { sends++; return Promise.reject(new Error('getaddrinfo ENOTFOUND tracker.invalid')); },
+      onMessage: () => {},
+      close: () => {},
+    };
+    const c = new UdpTrackerClient(transport, { baseMs: 60_000 });
+    const err = await c.announce('udp://tracker.invalid:6969/announce', params).catch((e: unknown) => e);
+    c.close();
+    expect(err).toMatchObject({ code: 'TRACKER_NETWORK' });
+    expect((err as Error).message).toContain('ENOTFOUND');
+    expect(sends).toBe(1);
+  });
+
   it('checks only the port for a tracker given by name (the transport resolves it)', async () => {
     const t = manualTransport();
     const c = new UdpTrackerClient(t.transport, { baseMs: 60_000 });

@@ -10,8 +10,12 @@ import { checkAnnounceParams, checkInfoHashes, type AnnounceParams } from './par
 
 /** Datagram I/O for the UDP client. */
 export interface UdpTransport {
-  /** Send one datagram; `host` is an address or a name. */
-  send(packet: Uint8Array, host: string, port: number): void;
+  /**
+   * Send one datagram; `host` is an address or a name. A returned promise that rejects (the name
+   * did not resolve, the send failed) fails the request at once with TRACKER_NETWORK instead of
+   * leaving it to the retransmission schedule; a synchronous throw counts as a lost packet.
+   */
+  send(packet: Uint8Array, host: string, port: number): void | Promise<void>;
   /**
    * Set the receiver of every datagram that arrives, with the sender's address text and port. A
    * reply is taken only from the address (when the tracker URL names one) and port it was asked of;
@@ -104,22 +108,36 @@ export class UdpTrackerClient {
       if (signal?.aborted) throw new TrackerError('TRACKER_ABORTED', 'announce aborted');
       // setTimeout runs a delay beyond 2^31-1 ms after 1 ms, which would retransmit at once: cap it.
       const wait = Math.min(this.baseMs * 2 ** state.n, 0x7fffffff);
+      let sendError = undefined as { err: unknown } | undefined;
       const got = await new Promise<{ res: UdpResponse; from: string } | null>((resolve) => {
         const timer = setTimeout(() => { this.pending.delete(tid); cleanup(); resolve(null); }, wait);
         const onAbort = () => { clearTimeout(timer); this.pending.delete(tid); resolve(null); };
         const cleanup = () => signal?.removeEventListener('abort', onAbort);
         signal?.addEventListener('abort', onAbort, { once: true });
+        const onReply = (r: { res: UdpResponse; from: string }) => { clearTimeout(timer); cleanup(); resolve(r); };
         this.pending.set(tid, {
           accepts,
-          resolve: (r) => { clearTimeout(timer); cleanup(); resolve(r); },
+          resolve: onReply,
           cancel: () => { clearTimeout(timer); cleanup(); resolve(null); },
         });
         try {
-          this.transport.send(packet, host, port);
+          const sent = this.transport.send(packet, host, port);
+          sent?.then(undefined, (err: unknown) => {
+            if (this.pending.get(tid)?.resolve !== onReply) return; // this attempt is over already
+            this.pending.delete(tid);
+            sendError = { err };
+            clearTimeout(timer);
+            cleanup();
+            resolve(null);
+          });
         } catch {
           // A send error (no route) is treated like a lost packet; the timer retries.
         }
       });
+      if (sendError) {
+        const msg = sendError.err instanceof Error ? sendError.err.message : String(sendError.err);
+        throw new TrackerError('TRACKER_NETWORK', `cannot send to ${host}:${port}: ${msg}`, { cause: sendError.err });
+      }
       if (got) {
         if (got.res.action === 'error') throw new TrackerError('TRACKER_FAILURE', got.res.message);
         return got;
