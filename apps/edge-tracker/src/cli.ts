@@ -58,9 +58,11 @@ function num(name: string, v: string | undefined, min: number, max: number): num
  */
 function proxies(text: string | undefined): string[] {
   return parseTrustedProxies(text).map((p) => {
-    const ip = parseIp(p.replace(/^\[(.*)\]$/, '$1'));
-    if (!ip) throw new Error(`--trust-proxy takes IP addresses, got ${JSON.stringify(p)}`);
-    return formatIp(ip);
+    // A link-local proxy keeps its zone (`fe80::1%eth0`), as the socket reports it.
+    const [address = '', zone] = p.replace(/^\[(.*)\]$/, '$1').split('%', 2);
+    const ip = parseIp(address);
+    if (!ip || zone === '') throw new Error(`--trust-proxy takes IP addresses, got ${JSON.stringify(p)}`);
+    return formatIp(ip) + (zone === undefined ? '' : `%${zone}`);
   });
 }
 

@@ -76,9 +76,10 @@ describe('parseCli', () => {
     for (const v of ['proxy.local', '10.0.0.0/8', '10.0.0.1:8080', '10.0.0.1,nope']) {
       expect(() => parseCli(['--trust-proxy', v]), v).toThrow(/--trust-proxy takes IP addresses/);
     }
-    expect(parseCli(['--trust-proxy', '10.0.0.1, 0:0:0:0:0:0:0:1,[2001:DB8::7],::ffff:192.0.2.1'])).toMatchObject({
-      trustedProxies: ['10.0.0.1', '::1', '2001:db8::7', '192.0.2.1'],
+    expect(parseCli(['--trust-proxy', '10.0.0.1, 0:0:0:0:0:0:0:1,[2001:DB8::7],::ffff:192.0.2.1,fe80::1%eth0'])).toMatchObject({
+      trustedProxies: ['10.0.0.1', '::1', '2001:db8::7', '192.0.2.1', 'fe80::1%eth0'],
     });
+    expect(() => parseCli(['--trust-proxy', 'fe80::1%'])).toThrow(/--trust-proxy/);
   });
 
   it('trusts X-Forwarded-For from a proxy given in long IPv6 form', async () => {
