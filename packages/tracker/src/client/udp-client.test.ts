@@ -53,6 +53,17 @@ describe('UDP tracker client against a scripted tracker', () => {
     expect(counts).toEqual({ connects: 1, announces: 2 });
   });
 
+  it('sends one connect for announces that start together', async () => {
+    reset((req, n) => req.action === 'connect'
+      ? encodeConnectResponse(req.transactionId, cidOf(n.connects))
+      : encodeAnnounceResponse(req.transactionId, 60, 0, 1, new Uint8Array(0)));
+    const c = new UdpTrackerClient(createDgramTransport(), { baseMs: 10_000 });
+    const all = await Promise.all(Array.from({ length: 10 }, (_, i) => c.announce(url, { ...params, port: 7000 + i })));
+    c.close();
+    expect(all.map((r) => r.interval)).toEqual(Array(10).fill(60));
+    expect(counts).toEqual({ connects: 1, announces: 10 });
+  });
+
   it('asks for a new connection ID when it expires while retransmitting (BEP 15)', async () => {
     // A tracker that no longer accepts connection ID 1 (it expired): only announces with ID 2 get an answer.
     reset((req, n) => {
@@ -127,6 +138,26 @@ describe('UDP tracker client, replies from elsewhere', () => {
     expect(err).toMatchObject({ code: 'TRACKER_NETWORK' });
     expect((err as Error).message).toContain('ENOTFOUND');
     expect(sends).toBe(1);
+  });
+
+  it('connects itself when the request whose connect it waited for is aborted', async () => {
+    const t = manualTransport();
+    const c = new UdpTrackerClient(t.transport, { baseMs: 60_000 });
+    const ac = new AbortController();
+    const first = c.announce('udp://192.0.2.10:6969/announce', params, ac.signal).catch((e: unknown) => e);
+    const second = c.announce('udp://192.0.2.10:6969/announce', params);
+    const connect1 = await t.nextSend(1);
+    ac.abort();
+    expect(await first).toMatchObject({ code: 'TRACKER_ABORTED' });
+    const connect2 = await t.nextSend(2);
+    expect(connect2.req.action).toBe('connect');
+    t.deliver(encodeConnectResponse(connect1.req.transactionId, new Uint8Array(8)), '192.0.2.10', 6969); // too late: ignored
+    t.deliver(encodeConnectResponse(connect2.req.transactionId, cid), '192.0.2.10', 6969);
+    const announce = await t.nextSend(3);
+    expect(announce.req).toMatchObject({ action: 'announce', connectionId: cid });
+    t.deliver(encodeAnnounceResponse(announce.req.transactionId, 60, 0, 0, new Uint8Array(0)), '192.0.2.10', 6969);
+    expect(await second).toMatchObject({ interval: 60 });
+    c.close();
   });
 
   it('checks only the port for a tracker given by name (the transport resolves it)', async () => {

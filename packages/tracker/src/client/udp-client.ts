@@ -38,6 +38,9 @@ export interface UdpRetryOptions {
 /** Thrown inside an exchange whose connection ID expired before a retransmission was due. */
 const EXPIRED = Symbol('connection id expired');
 
+/** A connection ID and when it arrived (Date.now()). */
+interface Connection { id: Uint8Array; at: number }
+
 interface Pending {
   /** Whether a datagram from this address and port may answer the request. */
   accepts: (from: string, fromPort: number | undefined) => boolean;
@@ -63,7 +66,9 @@ export class UdpTrackerClient {
   private readonly maxRetries: number;
   private readonly lifetime: number;
   private readonly pending = new Map<number, Pending>();
-  private readonly connections = new Map<string, { id: Uint8Array; at: number }>();
+  private readonly connections = new Map<string, Connection>();
+  /** Connects in flight, by `host|port`. */
+  private readonly connecting = new Map<string, Promise<Connection>>();
   private closed = false;
 
   constructor(transport: UdpTransport, retry: UdpRetryOptions = {}) {
@@ -151,15 +156,51 @@ export class UdpTrackerClient {
     }
   }
 
-  private async connection(host: string, port: number, state: { n: number }, signal?: AbortSignal): Promise<{ id: Uint8Array; at: number }> {
+  private async connection(host: string, port: number, state: { n: number }, signal?: AbortSignal): Promise<Connection> {
     const key = `${host}|${port}`;
-    const c = this.connections.get(key);
-    if (c && Date.now() - c.at < this.lifetime) return c;
-    const { res } = await this.exchange(host, port, encodeConnectRequest, state, signal);
-    if (res.action !== 'connect') throw new TrackerError('TRACKER_BAD_RESPONSE', `expected connect, got ${res.action}`);
-    const fresh = { id: res.connectionId, at: Date.now() };
-    this.connections.set(key, fresh);
-    return fresh;
+    for (;;) {
+      const c = this.connections.get(key);
+      if (c && Date.now() - c.at < this.lifetime) return c;
+      const shared = this.connecting.get(key);
+      if (!shared) break;
+      // Requests that start together share one connect instead of each sending its own.
+      const got = await this.joinConnect(shared, signal);
+      if (got) return got;
+      if (this.connecting.get(key) === shared) this.connecting.delete(key);
+    }
+    const connect = (async () => {
+      const { res } = await this.exchange(host, port, encodeConnectRequest, state, signal);
+      if (res.action !== 'connect') throw new TrackerError('TRACKER_BAD_RESPONSE', `expected connect, got ${res.action}`);
+      const fresh = { id: res.connectionId, at: Date.now() };
+      this.connections.set(key, fresh);
+      return fresh;
+    })();
+    this.connecting.set(key, connect);
+    try {
+      return await connect;
+    } finally {
+      if (this.connecting.get(key) === connect) this.connecting.delete(key);
+    }
+  }
+
+  /**
+   * Wait for another request's connect, under our own signal. Null when that request was aborted
+   * (its signal, not ours): the caller connects itself. Its other failures are ours too.
+   */
+  private joinConnect(shared: Promise<Connection>, signal?: AbortSignal): Promise<Connection | null> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new TrackerError('TRACKER_ABORTED', 'announce aborted'));
+      const onAbort = () => reject(new TrackerError('TRACKER_ABORTED', 'announce aborted'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      shared.then((c) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(c);
+      }, (err: unknown) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (err instanceof TrackerError && err.code === 'TRACKER_ABORTED' && !this.closed) resolve(null);
+        else reject(err);
+      });
+    });
   }
 
   /**
