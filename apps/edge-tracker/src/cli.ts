@@ -40,9 +40,23 @@ export interface CliConfig {
   tracker: TrackerOptions;
 }
 
-function linesOf(file: string): string[] {
-  return readFileSync(file, 'utf8').split(/\r?\n/).map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
+/** Entries of a list file (one per line, `#` comments), each checked by `valid`; errors name file and line. */
+function linesOf(flag: string, file: string, what: string, valid: (entry: string) => boolean): string[] {
+  const out: string[] = [];
+  readFileSync(file, 'utf8').split(/\r?\n/).forEach((raw, i) => {
+    const entry = raw.replace(/#.*/, '').trim();
+    if (!entry) return;
+    if (!valid(entry)) throw new Error(`--${flag} ${file} line ${i + 1}: not ${what}: ${JSON.stringify(entry)}`);
+    out.push(entry);
+  });
+  return out;
 }
+
+const HEX_HASH = 'an info hash (40 hex chars)';
+const isHexHash = (e: string) => /^[0-9a-fA-F]{40}$/.test(e);
+// The tracker refuses passkeys longer than 128 chars, so a longer one in the file could never be used.
+const PASSKEY = 'a passkey (at most 128 chars)';
+const isPasskey = (e: string) => e.length <= 128;
 
 function num(name: string, v: string | undefined, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
@@ -94,13 +108,13 @@ export function parseCli(argv: string[]): CliConfig | 'help' {
   if (rate) tracker.rateLimit = { perSecond: rate };
   if (values.allow) {
     // An empty allow list would refuse every torrent without a word.
-    const hashes = linesOf(values.allow);
+    const hashes = linesOf('allow', values.allow, HEX_HASH, isHexHash);
     if (hashes.length === 0) throw new Error(`--allow ${values.allow}: no info hashes in the file`);
     tracker.allowList = hashes;
   }
-  if (values.deny) tracker.denyList = linesOf(values.deny);
+  if (values.deny) tracker.denyList = linesOf('deny', values.deny, HEX_HASH, isHexHash);
   if (values.private) {
-    const keys = linesOf(values.private);
+    const keys = linesOf('private', values.private, PASSKEY, isPasskey);
     if (keys.length === 0) throw new Error(`--private ${values.private}: no passkeys in the file`);
     tracker.passkeys = keys;
   }

@@ -67,6 +67,16 @@ describe('parseCli', () => {
     expect(parseCli(['--interval', '600', '--min-interval', '600'])).toMatchObject({ tracker: { interval: 600, minInterval: 600 } });
   });
 
+  it('names the file and line of an entry the tracker could never match (exit status 2, not 1 at start)', () => {
+    writeFileSync(join(dir, 'bad-allow'), `${'ab'.repeat(20)}\n# ok\n${'ab'.repeat(19)}\n`);
+    expect(() => parseCli(['--allow', join(dir, 'bad-allow')])).toThrow(/--allow .*bad-allow line 3: not an info hash \(40 hex chars\): "a{1}b/);
+    expect(() => parseCli(['--deny', join(dir, 'bad-allow')])).toThrow(/--deny .*bad-allow line 3/);
+    writeFileSync(join(dir, 'long-key'), `short\n${'k'.repeat(129)}\n`);
+    expect(() => parseCli(['--private', join(dir, 'long-key')])).toThrow(/--private .*long-key line 2: not a passkey \(at most 128 chars\)/);
+    writeFileSync(join(dir, 'odd-keys'), `with space\nslash/key\n${'k'.repeat(128)}\n`);
+    expect(parseCli(['--private', join(dir, 'odd-keys')])).toMatchObject({ tracker: { passkeys: ['with space', 'slash/key', 'k'.repeat(128)] } });
+  });
+
   it('refuses an --allow file without info hashes (it would refuse every torrent)', () => {
     writeFileSync(join(dir, 'empty-allow'), '# nothing yet\n\n');
     expect(() => parseCli(['--allow', join(dir, 'empty-allow')])).toThrow(/--allow .*no info hashes/);
