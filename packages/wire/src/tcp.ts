@@ -262,24 +262,43 @@ export interface RunSessionOptions {
   tickInterval?: number;
   /** The clock. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Stop reading from the peer while more than this many bytes wait in our write buffer, and read
+   * again once it drains. Default 1 MiB. A seeder that follows `needsDrain` never gets near it.
+   */
+  maxWriteBuffer?: number;
 }
 
 /**
  * Drives a {@link PeerSession} over a connection: received bytes go to `session.receive`, a timer
  * calls `session.tick`, the session closes when the socket does and the socket closes when the
  * session does. Create the session with `onSend: (d) => conn.write(d)`. Returns a promise that
- * resolves once both are closed.
+ * resolves once both are closed. While more than `maxWriteBuffer` bytes wait to be sent, it stops
+ * reading from the peer (`conn.pause`) until the buffer drains: a peer that sends requests but never
+ * reads the answers (rejects, for one) cannot grow our memory, and is closed by the idle timeout.
  */
 export function runSession(conn: TcpConnection, session: PeerSession, options: RunSessionOptions = {}): Promise<void> {
   const now = options.now ?? Date.now;
+  const maxWriteBuffer = options.maxWriteBuffer ?? 1024 * 1024;
+  if (!(maxWriteBuffer >= 0)) throw new WireError('WIRE_INVALID_ARGUMENT', `maxWriteBuffer must be a non-negative number, got ${maxWriteBuffer}`);
   const check = (): void => {
     if (session.closed) conn.close();
   };
+  let paused = false;
+  conn.onDrain(() => {
+    if (!paused) return;
+    paused = false;
+    conn.resume();
+  });
   // Start first: the session's timers (handshake and idle timeouts) count from this clock value.
   session.start(now());
   conn.onData((chunk) => {
     session.receive(chunk, now());
     check();
+    if (!paused && !conn.isClosed && conn.bufferedAmount > maxWriteBuffer) {
+      paused = true;
+      conn.pause();
+    }
   });
   const timer = setInterval(() => {
     session.tick(now());
