@@ -16,6 +16,13 @@ describe('trackerOptionsFromEnv refuses values the tracker cannot use', () => {
     expect(() => trackerOptionsFromEnv({ [name]: ' , ' })).toThrow(new RegExp(`${name} is set but lists nothing`));
   });
 
+  it('names the variable of an entry the tracker could never match', () => {
+    expect(() => trackerOptionsFromEnv({ TRACKER_ALLOW: `${'ab'.repeat(20)},abc` })).toThrow(/TRACKER_ALLOW: not an info hash \(40 hex chars\): "abc"/);
+    expect(() => trackerOptionsFromEnv({ TRACKER_DENY: 'zz'.repeat(20) })).toThrow(/TRACKER_DENY: not an info hash/);
+    expect(() => trackerOptionsFromEnv({ TRACKER_PASSKEYS: `ok,${'k'.repeat(129)}` })).toThrow(/TRACKER_PASSKEYS: not a passkey \(at most 128 chars\)/);
+    expect(trackerOptionsFromEnv({ TRACKER_PASSKEYS: `ok,${'k'.repeat(128)}` })).toMatchObject({ passkeys: ['ok', 'k'.repeat(128)] });
+  });
+
   it('takes whole seconds and plain digits', () => {
     expect(trackerOptionsFromEnv({ TRACKER_INTERVAL: '86400', TRACKER_NUMWANT_MAX: '10000' })).toMatchObject({ interval: 86400, numwantMax: 10000 });
     expect(memoryStoreOptionsFromEnv({ TRACKER_MAX_SWARMS: '20' })).toMatchObject({ maxSwarms: 20 });

@@ -31,11 +31,18 @@ export interface TrackerEnv {
 }
 
 /** A comma-separated list; a variable that is set but names nothing is a mistake, not "allow none". */
-function list(name: string, s: string): string[] {
+function list(name: string, s: string, what: string, valid: (item: string) => boolean): string[] {
   const items = s.split(',').map((x) => x.trim()).filter(Boolean);
   if (items.length === 0) throw new RangeError(`${name} is set but lists nothing, got ${JSON.stringify(s)}`);
+  for (const item of items) if (!valid(item)) throw new RangeError(`${name}: not ${what}: ${JSON.stringify(item)}`);
   return items;
 }
+
+const HEX_HASH = 'an info hash (40 hex chars)';
+const isHexHash = (e: string) => /^[0-9a-fA-F]{40}$/.test(e);
+// The tracker refuses passkeys longer than 128 chars: a longer one could never be used.
+const PASSKEY = 'a passkey (at most 128 chars)';
+const isPasskey = (e: string) => e.length <= 128;
 
 function positive(name: string, s: string | undefined): number | undefined {
   if (s === undefined || s === '') return undefined;
@@ -76,9 +83,9 @@ export function trackerOptionsFromEnv(env: TrackerEnv): TrackerOptions & { title
     const prefix = integer('TRACKER_RATE_LIMIT_IPV6_PREFIX', env.TRACKER_RATE_LIMIT_IPV6_PREFIX, 1, 128);
     if (prefix) o.rateLimit.ipv6PrefixLength = prefix;
   }
-  if (env.TRACKER_ALLOW) o.allowList = list('TRACKER_ALLOW', env.TRACKER_ALLOW);
-  if (env.TRACKER_DENY) o.denyList = list('TRACKER_DENY', env.TRACKER_DENY);
-  if (env.TRACKER_PASSKEYS) o.passkeys = list('TRACKER_PASSKEYS', env.TRACKER_PASSKEYS);
+  if (env.TRACKER_ALLOW) o.allowList = list('TRACKER_ALLOW', env.TRACKER_ALLOW, HEX_HASH, isHexHash);
+  if (env.TRACKER_DENY) o.denyList = list('TRACKER_DENY', env.TRACKER_DENY, HEX_HASH, isHexHash);
+  if (env.TRACKER_PASSKEYS) o.passkeys = list('TRACKER_PASSKEYS', env.TRACKER_PASSKEYS, PASSKEY, isPasskey);
   if (env.TRACKER_WARNING) o.warning = env.TRACKER_WARNING;
   if (env.TRACKER_TITLE) o.title = env.TRACKER_TITLE;
   return o;
