@@ -132,6 +132,21 @@ describe('HTTP announce client against a hostile tracker', () => {
     await client.close();
   });
 
+  it('names the reason of a network failure, not only "fetch failed"', async () => {
+    const client = createNodeAnnounceClient();
+    // A port nothing listens on: take one from a closed server.
+    const s = createServer();
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+    const port = (s.address() as { port: number }).port;
+    await new Promise<void>((r) => s.close(() => r()));
+    const err = await client.announce(`http://127.0.0.1:${port}/announce`, params).catch((e: unknown) => e) as TrackerError;
+    expect(err).toMatchObject({ code: 'TRACKER_NETWORK' });
+    let root: unknown = err.cause;
+    while (root instanceof Error && root.cause instanceof Error) root = root.cause;
+    expect(err.message).toContain((root as Error).message);
+    await client.close();
+  });
+
   it('close() aborts requests in flight and refuses later ones', async () => {
     const client = createNodeAnnounceClient({ httpTimeout: 60_000 });
     const arrived = hostile.next('/stall/announce');

@@ -41,6 +41,20 @@ async function readCapped(res: Response, signal: AbortSignal): Promise<Uint8Arra
   return out;
 }
 
+/**
+ * An error's message with those of its causes: undici says only "fetch failed" and keeps the reason
+ * (connection refused, host not found, too many redirects) in `cause`.
+ */
+function describe(err: unknown): string {
+  const parts: string[] = [];
+  for (let e = err, depth = 0; e !== undefined && e !== null && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (msg && !parts.includes(msg)) parts.push(msg);
+    if (!(e instanceof Error)) break;
+  }
+  return parts.join(': ') || 'unknown error';
+}
+
 async function get(fetchFn: FetchLike, url: string, timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array> {
   // An 'abort' listener added to an already aborted signal never runs: check first.
   if (signal?.aborted) throw new TrackerError('TRACKER_ABORTED', 'announce aborted', { cause: signal.reason });
@@ -55,7 +69,7 @@ async function get(fetchFn: FetchLike, url: string, timeoutMs: number, signal?: 
     ? new TrackerError('TRACKER_ABORTED', 'announce aborted', { cause: err })
     : timedOut
       ? new TrackerError('TRACKER_TIMEOUT', `no reply within ${timeoutMs} ms`, { cause: err })
-      : new TrackerError('TRACKER_NETWORK', `${what}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      : new TrackerError('TRACKER_NETWORK', `${what}: ${describe(err)}`, { cause: err });
   let complete = false;
   try {
     let res: Response;
