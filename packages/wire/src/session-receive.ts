@@ -101,7 +101,9 @@ export function receiveMessage(s: PeerSession, c: SessionCore, e: Message): void
       receiveRequest(s, c, e.index, e.begin, e.length);
       return;
     case 'cancel':
-      if (!c.incoming.remove(e.index, e.begin)) return; // already answered: nothing to do
+      // Only the request it names, length included: a cancel of another length must not void a
+      // pending request that, with BEP 6, is then never answered by a block or a reject.
+      if (!c.incoming.take(e.index, e.begin, e.length)) return; // already answered: nothing to do
       if (s.fast) c.sendBlockMessage(MessageId.reject, e);
       c.emit({ type: 'cancel', index: e.index, begin: e.begin, length: e.length });
       return;

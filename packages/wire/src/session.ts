@@ -255,15 +255,20 @@ export class PeerSession {
     if (this.fast) this.#c.sendBlockMessage(MessageId.reject, { index, begin, length });
   }
 
-  /** BEP 6: lets the peer request `index` while choked. No-op without the fast extension. */
+  /**
+   * BEP 6: lets the peer request `index` while choked. No-op without the fast extension. Throws
+   * `WIRE_BAD_INDEX` for an index outside the torrent (the peer would close the connection on it).
+   */
   allowFast(index: number): void {
+    this.#checkIndex(index);
     if (this.closed || !this.fast) return;
     this.#c.incoming.allow(index);
     this.#c.send(encodeAllowedFast(index));
   }
 
-  /** BEP 6: suggests the peer download `index`. No-op without the fast extension. */
+  /** BEP 6: suggests the peer download `index`. No-op without the fast extension. Throws like {@link allowFast}. */
   suggest(index: number): void {
+    this.#checkIndex(index);
     if (this.closed || !this.fast) return;
     this.#c.send(encodeSuggest(index));
   }
@@ -279,6 +284,14 @@ export class PeerSession {
     if (this.closed || !this.extended || !this.extensions.supports(name)) return false;
     this.#c.send(encodeExtended(this.extensions.remoteId(name)!, payload));
     return true;
+  }
+
+  // Below the piece count once the torrent is known (what is no uint32 at all, the encoder refuses).
+  #checkIndex(index: number): void {
+    const t = this.#c.torrent;
+    if (t && Number.isInteger(index) && index >= t.pieceCount) {
+      throw new WireError('WIRE_BAD_INDEX', `piece index ${index} out of range (${t.pieceCount} pieces)`);
+    }
   }
 
   /** Ends the session (idempotent) and reports a `closed` event. */
