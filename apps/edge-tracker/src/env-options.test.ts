@@ -1,6 +1,8 @@
 // Variables that the CLI would refuse must not slip through the edge adapters' env parsing and
 // break every reply (a fractional interval was sent truncated, with `min interval` 0).
 import { describe, expect, it } from 'vitest';
+import { announceUrl, bdecode, id20 } from '../test/announce-helpers.ts';
+import { createEdgeTracker } from './app.ts';
 import { memoryStoreOptionsFromEnv, trackerOptionsFromEnv } from './env-options.ts';
 
 describe('trackerOptionsFromEnv refuses values the tracker cannot use', () => {
@@ -27,5 +29,21 @@ describe('trackerOptionsFromEnv refuses values the tracker cannot use', () => {
     expect(trackerOptionsFromEnv({ TRACKER_INTERVAL: '86400', TRACKER_NUMWANT_MAX: '10000' })).toMatchObject({ interval: 86400, numwantMax: 10000 });
     expect(memoryStoreOptionsFromEnv({ TRACKER_MAX_SWARMS: '20' })).toMatchObject({ maxSwarms: 20 });
     expect(() => memoryStoreOptionsFromEnv({ TRACKER_MAX_SWARMS: '2e3' })).toThrow(/TRACKER_MAX_SWARMS/);
+  });
+});
+
+describe('TRACKER_RATE_LIMIT below one request per two seconds', () => {
+  it('lets a client announce once, then once per 1/rate seconds (it refused every request)', async () => {
+    let clock = 1_000_000;
+    const app = createEdgeTracker({ ...trackerOptionsFromEnv({ TRACKER_RATE_LIMIT: '0.1' }), now: () => clock, clientIp: () => '192.0.2.7' });
+    const announce = async () => {
+      const r = await app.fetch(new Request(announceUrl('http://tracker.test', { infoHash: id20(7, 1), peer: 1 })));
+      return bdecode(await r.arrayBuffer())['failure reason'] === undefined;
+    };
+    expect(await announce()).toBe(true);
+    expect(await announce()).toBe(false);
+    clock += 10_000;
+    expect(await announce()).toBe(true);
+    await app.close();
   });
 });

@@ -78,6 +78,9 @@ export function trackerOptionsFromEnv(env: TrackerEnv): TrackerOptions & { title
   const rate = positive('TRACKER_RATE_LIMIT', env.TRACKER_RATE_LIMIT);
   if (rate) {
     o.rateLimit = { perSecond: rate };
+    // The limiter's default burst (2 x rate) is under one request below 0.5/s, which would refuse
+    // every request forever; let such a client make one request, then one per 1/rate seconds.
+    if (rate < 0.5) o.rateLimit.burst = 1;
     const clients = integer('TRACKER_RATE_LIMIT_CLIENTS', env.TRACKER_RATE_LIMIT_CLIENTS, 1, 2 ** 31);
     if (clients) o.rateLimit.maxClients = clients;
     const prefix = integer('TRACKER_RATE_LIMIT_IPV6_PREFIX', env.TRACKER_RATE_LIMIT_IPV6_PREFIX, 1, 128);
