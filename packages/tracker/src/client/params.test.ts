@@ -30,6 +30,7 @@ const bad: [string, Partial<AnnounceParams>][] = [
   ['an uploaded of 2^64', { uploaded: 1n << 64n }],
   ['a port above 65535', { port: 65536 }],
   ['a fractional numwant', { numwant: 2.5 }],
+  ['an unknown event', { event: 'paused' as AnnounceParams['event'] }],
 ];
 
 describe('announce parameter checks', () => {

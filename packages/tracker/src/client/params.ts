@@ -22,6 +22,8 @@ export interface AnnounceParams {
   trackerId?: Uint8Array;
 }
 
+const EVENTS = new Set<unknown>(['none', 'started', 'stopped', 'completed']);
+
 function badParam(msg: string): never {
   throw new TrackerError('TRACKER_BAD_PARAM', msg);
 }
@@ -52,6 +54,9 @@ export function checkAnnounceParams(p: AnnounceParams): void {
   amount(p.uploaded, 'uploaded');
   amount(p.downloaded, 'downloaded');
   amount(p.left, 'left');
+  // Over UDP an unknown event becomes a number trackers drop without a reply, so the request would
+  // only end after the whole retransmission schedule.
+  if (p.event !== undefined && !EVENTS.has(p.event)) badParam(`unknown event ${String(p.event)}`);
   if (p.numwant !== undefined && (!Number.isInteger(p.numwant) || p.numwant < -1 || p.numwant > 0x7fffffff)) {
     badParam('numwant must be an integer -1..2^31-1');
   }
