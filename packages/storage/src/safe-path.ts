@@ -23,7 +23,16 @@ export interface SafePathOptions {
   windows?: boolean;
 }
 
-/** Throws `STORAGE_UNSAFE_PATH` unless every component is a plain, non-empty name. */
+// Names are limited to 255 bytes of UTF-8 (ext4, XFS, Btrfs, APFS), which also keeps them within
+// NTFS's 255 UTF-16 units; counting UTF-16 units let a 100-character CJK name (300 bytes) through.
+const UTF8 = new TextEncoder();
+// A UTF-16 unit takes at most 3 bytes, so names of up to 85 units need no encoding.
+const tooLong = (c: string): boolean => c.length > 85 && UTF8.encode(c).length > 255;
+
+/**
+ * Throws `STORAGE_UNSAFE_PATH` unless every component is a plain, non-empty name of at most 255
+ * bytes in UTF-8.
+ */
 export function assertSafeComponents(components: readonly string[], options: SafePathOptions = {}): void {
   if (components.length === 0) throw new StorageError('STORAGE_UNSAFE_PATH', 'empty path');
   for (const c of components) {
@@ -35,7 +44,7 @@ export function assertSafeComponents(components: readonly string[], options: Saf
       c.includes('\\') ||
       c.includes('\0') ||
       /^[a-zA-Z]:/.test(c) ||
-      c.length > 255 ||
+      tooLong(c) ||
       ((options.windows ?? ON_WINDOWS) && (WINDOWS_RESERVED.test(c) || WINDOWS_CHARS.test(c) || /[. ]$/.test(c)))
     ) {
       throw new StorageError('STORAGE_UNSAFE_PATH', `unsafe path component ${JSON.stringify(c)} in ${JSON.stringify(components)}`);
