@@ -6,6 +6,7 @@ import { createUndiciFetch, type UndiciFetchOptions } from './adapters/undici-fe
 
 export { serveTracker, type ServeTrackerOptions, type TrackerServer } from './adapters/node-server.ts';
 export { createDgramTransport } from './adapters/dgram-transport.ts';
+export type { DgramTransportOptions, HostLookup } from './adapters/dgram-transport.ts';
 export { createUndiciFetch, type UndiciFetchOptions } from './adapters/undici-fetch.ts';
 
 /**

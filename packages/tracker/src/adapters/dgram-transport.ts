@@ -1,16 +1,34 @@
 // UdpTransport over node:dgram for the announce client: one IPv4 and (lazily) one IPv6 socket.
 import { createSocket, type Socket } from 'node:dgram';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import type { UdpTransport } from '../client/udp-client.ts';
 
-/** Create a dgram-backed transport. Sockets are unref'd so an idle client does not keep a process alive. */
-export function createDgramTransport(): UdpTransport {
-  let handler: (packet: Uint8Array, from: string) => void = () => {};
+/** Resolves a host name to one address and its family, as `dns.promises.lookup` does. */
+export type HostLookup = (host: string) => Promise<{ address: string; family: number }>;
+
+/** Options of {@link createDgramTransport}. */
+export interface DgramTransportOptions {
+  /** Name resolution for tracker hosts that are not addresses. Default: `dns.promises.lookup`. */
+  lookup?: HostLookup;
+}
+
+/**
+ * Create a dgram-backed transport. Sockets are unref'd so an idle client does not keep a process
+ * alive. A host name is resolved before each send, and the datagram goes out on the socket of the
+ * family it resolved to; a name that does not resolve, or a send that fails, rejects the send, so
+ * the request fails at once instead of retransmitting for hours.
+ */
+export function createDgramTransport(options: DgramTransportOptions = {}): UdpTransport {
+  const lookup = options.lookup ?? ((host: string) => dnsLookup(host));
+  let handler: (packet: Uint8Array, from: string, fromPort?: number) => void = () => {};
   const sockets = new Map<'udp4' | 'udp6', Socket>();
+  let closed = false;
   const socketFor = (type: 'udp4' | 'udp6') => {
     let s = sockets.get(type);
     if (!s) {
       s = createSocket(type);
-      s.on('message', (msg, rinfo) => handler(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address));
+      s.on('message', (msg, rinfo) => handler(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address, rinfo.port));
       s.on('error', () => {});
       s.unref();
       sockets.set(type, s);
@@ -18,13 +36,20 @@ export function createDgramTransport(): UdpTransport {
     return s;
   };
   return {
-    send(packet, host, port) {
-      socketFor(host.includes(':') ? 'udp6' : 'udp4').send(packet, port, host);
+    async send(packet, host, port) {
+      const family = isIP(host);
+      const to = family !== 0 ? { address: host, family } : await lookup(host);
+      // Closed while the name resolved: no socket may be made after close().
+      if (closed) throw new Error('transport closed');
+      await new Promise<void>((resolve, reject) => {
+        socketFor(to.family === 6 ? 'udp6' : 'udp4').send(packet, port, to.address, (err) => (err ? reject(err) : resolve()));
+      });
     },
     onMessage(h) {
       handler = h;
     },
     close() {
+      closed = true;
       for (const s of sockets.values()) s.close();
       sockets.clear();
     },
