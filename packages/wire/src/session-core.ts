@@ -39,6 +39,8 @@ export class SessionCore {
   torrent: TorrentShape | undefined;
   handshakeSent = false;
   handshakeReceived = false;
+  /** A port message asked for before the handshakes were exchanged, sent right after them. */
+  pendingPort: Uint8Array | undefined;
   /** The peer's `reqq` (from its extension handshake) or the assumed default. */
   peerReqq: number;
   // While a chunk is parsed, new requests only queue; one pump after the chunk sends them together.

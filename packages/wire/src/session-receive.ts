@@ -4,7 +4,7 @@
 // the local commands; both work on the same SessionCore.
 import { allowedFastSet } from './allowed-fast.ts';
 import { Bitfield } from './bitfield.ts';
-import { encodeExtended } from './encode.ts';
+import { encodeExtended, encodeInterested, encodeUnchoke } from './encode.ts';
 import { WireError, type WireErrorCode } from './errors.ts';
 import { decodeExtendedHandshake, encodeExtendedHandshake, type ExtendedHandshake } from './extension-handshake.ts';
 import { handshakeInfoHash } from './handshake.ts';
@@ -45,6 +45,11 @@ export function receiveHandshake(s: PeerSession, c: SessionCore, infoHash: Uint8
       if (s.pieces?.has(index)) s.allowFast(index);
     }
   }
+  // What the owner changed before the handshakes were exchanged (see PeerSession.choke).
+  if (!s.amChoking) c.send(encodeUnchoke());
+  if (s.amInterested) c.send(encodeInterested());
+  if (c.pendingPort) c.send(c.pendingPort);
+  c.pendingPort = undefined;
   c.emit({ type: 'handshake', peerId, reserved, features: theirs });
 }
 

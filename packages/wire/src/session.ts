@@ -178,9 +178,14 @@ export class PeerSession {
 
   // ---- commands -------------------------------------------------------------------------------
 
+  // Choke and interest changes made before the handshakes are exchanged only change the state: the
+  // peer would take bytes before our handshake for a foreign protocol, and BEP 6 wants our piece set
+  // first. receiveHandshake announces the state that differs from the defaults right after it.
+
   choke(): void {
     if (this.closed || this.amChoking) return;
     this.amChoking = true;
+    if (!this.#c.handshakeReceived) return;
     this.#c.send(encodeChoke());
     // Without BEP 6 a choke silently drops the peer's requests; with it each must be rejected,
     // except those for allowed-fast pieces, which stay valid.
@@ -190,19 +195,19 @@ export class PeerSession {
   unchoke(): void {
     if (this.closed || !this.amChoking) return;
     this.amChoking = false;
-    this.#c.send(encodeUnchoke());
+    if (this.#c.handshakeReceived) this.#c.send(encodeUnchoke());
   }
 
   interested(): void {
     if (this.closed || this.amInterested) return;
     this.amInterested = true;
-    this.#c.send(encodeInterested());
+    if (this.#c.handshakeReceived) this.#c.send(encodeInterested());
   }
 
   notInterested(): void {
     if (this.closed || !this.amInterested) return;
     this.amInterested = false;
-    this.#c.send(encodeNotInterested());
+    if (this.#c.handshakeReceived) this.#c.send(encodeNotInterested());
   }
 
   /**
@@ -273,10 +278,12 @@ export class PeerSession {
     this.#c.send(encodeSuggest(index));
   }
 
-  /** BEP 5: tells the peer our DHT port. */
+  /** BEP 5: tells the peer our DHT port (once the handshakes are exchanged, if called before). */
   sendPort(port: number): void {
+    const message = encodePort(port);
     if (this.closed) return;
-    this.#c.send(encodePort(port));
+    if (this.#c.handshakeReceived) this.#c.send(message);
+    else this.#c.pendingPort = message;
   }
 
   /** Sends a message of a registered extension. Returns false unless both sides support it. */
