@@ -295,7 +295,8 @@ export function runSession(conn: TcpConnection, session: PeerSession, options: R
   conn.onData((chunk) => {
     session.receive(chunk, now());
     check();
-    if (!paused && !conn.isClosed && conn.bufferedAmount > maxWriteBuffer) {
+    // Not when the owner paused the connection itself: the drain must not resume it behind its back.
+    if (!paused && !conn.isClosed && conn.bufferedAmount > maxWriteBuffer && !conn.socket.isPaused()) {
       paused = true;
       conn.pause();
     }
