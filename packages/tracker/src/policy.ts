@@ -42,7 +42,7 @@ export function passkeyMatcher(check: PasskeyCheck): (passkey: string) => boolea
 export interface RateLimitOptions {
   /** Sustained requests per second per IP. */
   perSecond: number;
-  /** Bucket size (burst). Default 2 * perSecond. */
+  /** Bucket size (burst), at least 1. Default 2 * perSecond, and at least 1. */
   burst?: number;
   /** Most clients tracked; the oldest are forgotten beyond it. Default 100,000. */
   maxClients?: number;
@@ -65,7 +65,9 @@ export class RateLimiter {
   constructor(o: RateLimitOptions) {
     if (!(o.perSecond > 0)) throw new RangeError('rateLimit.perSecond must be > 0');
     this.rate = o.perSecond / 1000;
-    this.burst = o.burst ?? o.perSecond * 2;
+    // A bucket smaller than one request would refuse every request forever.
+    this.burst = o.burst ?? Math.max(1, o.perSecond * 2);
+    if (!(this.burst >= 1)) throw new RangeError('rateLimit.burst must be at least 1');
     this.max = o.maxClients ?? 100_000;
     this.v6Bits = o.ipv6PrefixLength ?? 64;
     if (!Number.isInteger(this.v6Bits) || this.v6Bits < 1 || this.v6Bits > 128) {

@@ -182,6 +182,48 @@ describe('HTTP bad input: each gets a failure reason and harms nothing', () => {
     expect((await get('/nope')).status).toBe(404);
     const res = await t.handleHttp(new Request('http://x/announce', { method: 'POST', body: 'x' }), '127.0.0.1');
     expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET');
+    const scrape = await t.handleHttpTarget('DELETE', '/scrape', '127.0.0.1');
+    expect([scrape.status, scrape.headers]).toEqual([405, [['allow', 'GET, HEAD'], ['cache-control', 'no-store']]]);
+  });
+
+  it('HEAD /announce is refused and changes no swarm; HEAD /scrape answers', async () => {
+    const { t } = setup();
+    const q = announceQuery({ info_hash: H, peer_id: id20(0xbb, 1), port: 6001, left: 100, compact: 1, event: 'started' });
+    const head = await t.handleHttp(new Request(`http://x/announce?${q}`, { method: 'HEAD' }), '127.0.0.1');
+    expect([head.status, head.headers.get('allow')]).toEqual([405, 'GET']);
+    expect(await t.store.stats()).toEqual({ swarms: 0, seeders: 0, leechers: 0 });
+    const scrape = await t.handleHttp(new Request(`http://x/scrape?info_hash=${percentEncode(H)}`, { method: 'HEAD' }), '127.0.0.1');
+    expect(scrape.status).toBe(200);
+  });
+
+  it('a store error that is not a TRACKER_ refusal stays internal: generic reason, reported to onError', async () => {
+    const { TrackerError } = await import('./errors.ts');
+    const errors: unknown[] = [];
+    let thrown: Error = new TrackerError('REDIS_CONNECTION', 'cannot connect to Redis at 127.0.0.1:16390');
+    const { t, announce } = setup({
+      onError: (e) => errors.push(e),
+      store: {
+        announce: () => Promise.reject(thrown),
+        scrape: () => Promise.reject(thrown), expire: () => Promise.resolve(0),
+        stats: () => Promise.resolve({ swarms: 0, seeders: 0, leechers: 0 }), close: () => Promise.resolve(),
+      },
+    });
+    expect(text((await announce(1))['failure reason'])).toBe('internal tracker error');
+    expect(errors).toEqual([thrown]);
+    // Over UDP too.
+    const remote = { address: '127.0.0.1', port: 7000 };
+    const conn = udp.decodeResponse((await t.handleUdp(udp.encodeConnectRequest(1), remote))!) as { connectionId: Uint8Array };
+    const req = udp.encodeAnnounceRequest({
+      connectionId: conn.connectionId, transactionId: 2, infoHash: H, peerId: id20(0xbb, 2), downloaded: 0n, left: 100n, uploaded: 0n,
+      event: 'started', ip: 0, key: 0, numWant: 10, port: 6002,
+    });
+    expect(udp.decodeResponse((await t.handleUdp(req, remote))!)).toMatchObject({ action: 'error', message: 'internal tracker error' });
+    expect(errors).toEqual([thrown, thrown]);
+    // A refusal meant for the client still reaches it.
+    thrown = new TrackerError('TRACKER_SWARM_FULL', 'torrent has too many peers');
+    expect(text((await announce(3))['failure reason'])).toBe('torrent has too many peers');
+    expect(errors).toHaveLength(2);
   });
 
   it('an unparsable client address', async () => {
@@ -232,6 +274,15 @@ describe('policies', () => {
     expect((await announce(2))['failure reason']).toBeUndefined();
     tick(1000);
     expect((await announce(1))['failure reason']).toBeUndefined();
+  });
+
+  it('a rate under 0.5 per second still lets one request through per period; a burst under 1 is refused', async () => {
+    const { announce, tick } = setup({ rateLimit: { perSecond: 0.1 } });
+    expect((await announce(1))['failure reason']).toBeUndefined();
+    expect(text((await announce(1))['failure reason'])).toMatch(/rate/);
+    tick(10_000);
+    expect((await announce(1))['failure reason']).toBeUndefined();
+    expect(() => createTracker({ rateLimit: { perSecond: 1, burst: 0.5 } })).toThrow(RangeError);
   });
 
   it('rate limits an IPv6 client per /64, however it rotates its interface id', async () => {

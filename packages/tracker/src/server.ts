@@ -59,6 +59,8 @@ export interface RawHttpReply {
   status: number;
   contentType: string;
   body: Uint8Array;
+  /** Headers beyond content type and length (such as `allow` on a 405), `cache-control` included when set. */
+  headers?: ReadonlyArray<readonly [string, string]>;
 }
 
 /** Counters for stats pages. */
@@ -95,8 +97,13 @@ function keyDigest(key: Uint8Array | undefined): number {
   return h >>> 0 || 1;
 }
 
+/**
+ * What a client may be told of an error: the message of a `TRACKER_` error (a refusal meant for it).
+ * Anything else, a store's `REDIS_` errors included, is internal: it goes to `onError`, and the
+ * client gets a generic reason instead of internal addresses.
+ */
 function reasonOf(err: unknown): string | undefined {
-  return err instanceof TrackerError ? err.message : undefined;
+  return err instanceof TrackerError && err.code.startsWith('TRACKER_') ? err.message : undefined;
 }
 
 /** Create a tracker core. See {@link TrackerOptions}. */
@@ -200,7 +207,11 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     const query = q < 0 ? '' : target.slice(q + 1);
     const m = /^\/(announce|scrape)(?:\/([^/]*))?\/?$/.exec(path);
     if (!m) return { status: 404, contentType: TEXT, body: new TextEncoder().encode('not found\n') };
-    if (method !== 'GET' && method !== 'HEAD') return { status: 405, contentType: TEXT, body: encodeFailure('use GET') };
+    // HEAD is refused on /announce, where a GET changes the swarm: a HEAD must not.
+    const allow = m[1] === 'announce' ? 'GET' : 'GET, HEAD';
+    if (method !== 'GET' && (method !== 'HEAD' || m[1] === 'announce')) {
+      return { status: 405, contentType: TEXT, body: encodeFailure('use GET'), headers: [['allow', allow], ['cache-control', 'no-store']] };
+    }
     const clientIp = parseIp(clientIpText);
     if (!clientIp) return fail('unknown client address');
     if (limiter && !limiter.take(clientIp, now())) return fail('rate limited, slow down');
@@ -228,10 +239,9 @@ export function createTracker(options: TrackerOptions = {}): Tracker {
     const slash = scheme < 0 ? 0 : url.indexOf('/', scheme + 3);
     const target = slash < 0 ? '/' : url.slice(slash);
     const r = await handleHttpTarget(request.method, target, clientIp);
-    return new Response(request.method === 'HEAD' ? null : (r.body as Uint8Array<ArrayBuffer>), {
-      status: r.status,
-      headers: { 'content-type': r.contentType, 'cache-control': 'no-store' },
-    });
+    const headers = new Headers({ 'content-type': r.contentType, 'cache-control': 'no-store' });
+    for (const [k, v] of r.headers ?? []) headers.set(k, v);
+    return new Response(request.method === 'HEAD' ? null : (r.body as Uint8Array<ArrayBuffer>), { status: r.status, headers });
   }
 
   function udpError(tid: number, message: string): Uint8Array {

@@ -206,7 +206,9 @@ export async function serveTracker(options: ServeTrackerOptions = {}): Promise<T
         return;
       }
       const r = await tracker.handleHttpTarget(req.method ?? 'GET', target, ip);
-      res.writeHead(r.status, { 'content-type': r.contentType, 'content-length': r.body.length });
+      const head: Record<string, string | number> = { 'content-type': r.contentType, 'content-length': r.body.length };
+      for (const [k, v] of r.headers ?? []) head[k] = v;
+      res.writeHead(r.status, head);
       // As a Latin-1 string the body joins the header in one write() instead of a two-chunk writev().
       res.end(req.method === 'HEAD' ? undefined : latin1(r.body), 'latin1');
     } catch {

@@ -3,7 +3,7 @@
 // in durable-shard.ts; this class only adds RPC methods and an expiry alarm.
 import { DurableObject } from 'cloudflare:workers';
 import type { ScrapeEntry, StoreAnnounce, StoreAnnounceResult, StoreStats } from '../store.ts';
-import { SwarmShardCore, type DurableObjectStateLike, type ShardRefusal } from './durable-shard.ts';
+import { shardLimit, SwarmShardCore, type DurableObjectStateLike, type ShardRefusal } from './durable-shard.ts';
 
 /** Variables read from the Worker's env (all optional). */
 export interface SwarmShardEnv {
@@ -28,9 +28,9 @@ export class SwarmShard extends DurableObject<SwarmShardEnv> {
     super(ctx as never, env);
     this.#ctx = ctx;
     this.#core = new SwarmShardCore(ctx.storage.sql, {
-      maxSwarmsPerShard: Number(env.TRACKER_MAX_SWARMS_PER_SHARD ?? 100_000),
-      maxPeersPerSwarm: Number(env.TRACKER_MAX_PEERS_PER_SWARM ?? 100_000),
-      maxRetiredPerShard: Number(env.TRACKER_MAX_RETIRED_PER_SHARD ?? 100_000),
+      maxSwarmsPerShard: shardLimit(env, 'TRACKER_MAX_SWARMS_PER_SHARD'),
+      maxPeersPerSwarm: shardLimit(env, 'TRACKER_MAX_PEERS_PER_SWARM'),
+      maxRetiredPerShard: shardLimit(env, 'TRACKER_MAX_RETIRED_PER_SHARD'),
     });
   }
 

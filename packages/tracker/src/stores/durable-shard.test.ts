@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScrapeEntry, StoreAnnounce, StoreAnnounceResult, StoreStats, SwarmStore } from '../store.ts';
 import { TrackerError } from '../errors.ts';
-import { SwarmShardCore, type SqlLike } from './durable-shard.ts';
+import { shardLimit, SwarmShardCore, type SqlLike } from './durable-shard.ts';
 import { announceOf, describeSwarmStore, testId } from './store.contract.ts';
 
 type Row = Record<string, unknown>;
@@ -96,3 +96,13 @@ if (typeof probe === 'string') {
     });
   });
 }
+
+describe('shardLimit (the Durable Object reads its limits from the Worker env)', () => {
+  it('takes whole numbers of at least 1, defaults to 100,000, and names the variable of anything else', () => {
+    expect(shardLimit({}, 'TRACKER_MAX_PEERS_PER_SWARM')).toBe(100_000);
+    expect(shardLimit({ TRACKER_MAX_PEERS_PER_SWARM: '256' }, 'TRACKER_MAX_PEERS_PER_SWARM')).toBe(256);
+    for (const bad of ['abc', '', '0', '-5', '1.5', '1e3', '99999999999999999999']) {
+      expect(() => shardLimit({ TRACKER_MAX_PEERS_PER_SWARM: bad }, 'TRACKER_MAX_PEERS_PER_SWARM')).toThrow(/TRACKER_MAX_PEERS_PER_SWARM/);
+    }
+  });
+});

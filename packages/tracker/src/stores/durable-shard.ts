@@ -53,6 +53,19 @@ function concat(parts: Uint8Array[], size: number): Uint8Array {
   return out;
 }
 
+/**
+ * A shard limit from the Worker's env: a whole number of at least 1, default 100,000. Anything else
+ * throws a RangeError naming the variable: `Number('abc')` would be NaN, which no count is ever at
+ * or above, so the limit would silently be off.
+ */
+export function shardLimit<K extends string>(env: Readonly<Partial<Record<K, string>>>, name: K): number {
+  const text = env[name];
+  if (text === undefined) return 100_000;
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!(Number.isSafeInteger(n) && n >= 1)) throw new RangeError(`${name} must be a whole number of at least 1, not ${JSON.stringify(text)}`);
+  return n;
+}
+
 /** SQL swarm store of one shard. */
 export class SwarmShardCore {
   readonly #sql: SqlLike;
