@@ -63,7 +63,8 @@ export interface PeerSessionOptions {
   maxViolations?: number;
   /**
    * The clock at creation. Default: the first time passed to `start`, `receive` or `tick`, so a
-   * session driven by `Date.now()` (as `runSession` does) needs no start time of its own.
+   * session driven by `performance.now()` or `Date.now()` (`runSession` uses the former) needs no
+   * start time of its own.
    */
   now?: number;
 }

@@ -260,7 +260,10 @@ export function listen(options: ListenOptions, onConnection: (conn: TcpConnectio
 export interface RunSessionOptions {
   /** How often to call `session.tick`. Default 1000 ms. */
   tickInterval?: number;
-  /** The clock. Default `Date.now`. */
+  /**
+   * The clock, in milliseconds. Default `performance.now`: monotonic, so a wall clock set back (NTP,
+   * DST-less manual changes) cannot stop keep-alives and idle timeouts, nor a jump forward fire them.
+   */
   now?: () => number;
   /**
    * Stop reading from the peer while more than this many bytes wait in our write buffer, and read
@@ -278,7 +281,7 @@ export interface RunSessionOptions {
  * reads the answers (rejects, for one) cannot grow our memory, and is closed by the idle timeout.
  */
 export function runSession(conn: TcpConnection, session: PeerSession, options: RunSessionOptions = {}): Promise<void> {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => performance.now());
   const maxWriteBuffer = options.maxWriteBuffer ?? 1024 * 1024;
   if (!(maxWriteBuffer >= 0)) throw new WireError('WIRE_INVALID_ARGUMENT', `maxWriteBuffer must be a non-negative number, got ${maxWriteBuffer}`);
   const check = (): void => {
