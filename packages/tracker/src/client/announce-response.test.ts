@@ -25,6 +25,14 @@ describe('parseAnnounceResponse, dictionary-model peers (BEP 3)', () => {
     expect(r.peers).toEqual([{ ip: '192.0.2.1', port: 6881 }, { ip: 'peer.example', port: 51413, peerId: id }]);
   });
 
+  it('keeps the whole compact entries when peers or peers6 ends in a partial one (as libtorrent and Transmission do)', () => {
+    const v4 = new Uint8Array([192, 0, 2, 1, 0x1a, 0xe1, 192, 0, 2]);
+    const v6 = new Uint8Array(18 + 5);
+    v6[15] = 1; v6[16] = 0x1a; v6[17] = 0xe2;
+    expect(parseAnnounceResponse(encode({ interval: 1800, peers: v4, peers6: v6 })).peers)
+      .toEqual([{ ip: '192.0.2.1', port: 6881 }, { ip: '::1', port: 6882 }]);
+  });
+
   it('still refuses a peers value that is neither a string nor a list', () => {
     expect(() => parseAnnounceResponse(encode({ interval: 1800, peers: 5 }))).toThrow(expect.objectContaining({ code: 'TRACKER_BAD_RESPONSE' }));
   });

@@ -1,5 +1,7 @@
 // Reading a tracker's bencoded HTTP reply (BEP 3, compact BEP 23, peers6 BEP 7, scrape BEP 48) on the
-// client side. Trackers send junk: every shape check fails with TrackerError TRACKER_BAD_RESPONSE.
+// client side. Trackers send junk: every shape check fails with TrackerError TRACKER_BAD_RESPONSE,
+// except where real clients keep what is usable (broken peer entries, a partial compact entry at the
+// end, negative counts) and so must we.
 import { decode, encode, type BDict, type BValue } from '@torrentkit/bencode';
 import { TrackerError } from '../errors.ts';
 import { formatIp } from '../ip.ts';
@@ -65,11 +67,17 @@ function failureOf(d: BDict): void {
   }
 }
 
-/** Compact peers: 6 bytes (IPv4) or 18 bytes (IPv6) each. */
-export function parseCompactPeers(b: Uint8Array, width: 6 | 18, into: PeerAddress[] = []): PeerAddress[] {
-  if (b.length % width !== 0) bad(`compact peers length ${b.length} is not a multiple of ${width}`);
+/**
+ * Compact peers: 6 bytes (IPv4) or 18 bytes (IPv6) each. With `strict` (UDP, where the width is
+ * inferred from the socket's family) a length that is not a multiple throws; otherwise (HTTP, where
+ * `peers` and `peers6` name the width) a partial entry at the end is dropped and the whole ones are
+ * kept, as libtorrent and Transmission do.
+ */
+export function parseCompactPeers(b: Uint8Array, width: 6 | 18, into: PeerAddress[] = [], strict = false): PeerAddress[] {
+  if (strict && b.length % width !== 0) bad(`compact peers length ${b.length} is not a multiple of ${width}`);
   const ipLen = width - 2;
-  for (let i = 0; i < b.length; i += width) {
+  const end = b.length - (b.length % width);
+  for (let i = 0; i < end; i += width) {
     const port = (b[i + ipLen]! << 8) | b[i + ipLen + 1]!;
     if (port === 0) continue; // unusable; some trackers pad with zeros
     into.push({ ip: formatIp(b.subarray(i, i + ipLen)), port });

@@ -243,7 +243,7 @@ export class UdpTrackerClient {
       if (res.peers.length % (v6 ? 18 : 6) !== 0) throw new TrackerError('TRACKER_BAD_RESPONSE', 'peer list length does not fit the address family');
       return {
         interval: res.interval, complete: res.seeders, incomplete: res.leechers,
-        peers: parseCompactPeers(res.peers, v6 ? 18 : 6),
+        peers: parseCompactPeers(res.peers, v6 ? 18 : 6, [], true),
       };
     });
   }
