@@ -70,6 +70,8 @@ export class AnnounceClient {
     } else {
       throw new TrackerError('TRACKER_UNSUPPORTED_URL', `cannot scrape ${url}`);
     }
+    // No hashes would be a full scrape over HTTP (every swarm the tracker has): never meant here.
+    if (infoHashes.length === 0) return [];
     if (infoHashes.length <= batch) return one(infoHashes);
     const rows: ScrapeResult[] = [];
     for (let i = 0; i < infoHashes.length; i += batch) rows.push(...await one(infoHashes.slice(i, i + batch)));

@@ -120,6 +120,15 @@ describe('HTTP announce client against a hostile tracker', () => {
     await client.close();
   });
 
+  it('scrapes nothing for no info hashes (HTTP would otherwise ask for a full scrape)', async () => {
+    const asked: string[] = [];
+    const client = new AnnounceClient({ fetch: async (url) => { asked.push(String(url)); return new Response('de'); } });
+    expect(await client.scrape('http://127.0.0.1:1/announce', [])).toEqual([]);
+    expect(asked).toEqual([]);
+    await expect(client.scrape('gopher://x/announce', [])).rejects.toMatchObject({ code: 'TRACKER_UNSUPPORTED_URL' });
+    await client.close();
+  });
+
   it('times out a tracker that stops in the middle of its reply', async () => {
     const client = createNodeAnnounceClient({ httpTimeout: 200 });
     await expect(client.announce(hostile.url('/stall/announce'), params)).rejects.toMatchObject({ code: 'TRACKER_TIMEOUT' });
