@@ -145,7 +145,7 @@ describe('FileStore', () => {
     expect(() => new FileStore(names, { root: dir, windows: true, pathOf: (f) => f.path })).toThrowError(
       expect.objectContaining({ code: 'STORAGE_UNSAFE_PATH' }),
     );
-    for (const bad of [['ab:c'], ['a.'], ['a '], ['q?']]) {
+    for (const bad of [['ab:c'], ['a.'], ['a '], ['q?'], ['a\x01b'], ['tab\tname'], ['x\x1f']]) {
       const l = createLayout({ pieceLength: 4, files: [{ path: bad, length: 4 }] });
       expect(() => new FileStore(l, { root: dir, windows: true, pathOf: (f) => f.path })).toThrowError(expect.objectContaining({ code: 'STORAGE_UNSAFE_PATH' }));
       expect(() => new FileStore(l, { root: dir, windows: false, pathOf: (f) => f.path })).not.toThrow();

@@ -36,8 +36,9 @@ export interface FileStoreOptions {
    */
   pathOf?: (file: LayoutFile) => readonly string[];
   /**
-   * Apply the Windows path rules too (device names, `<>:"|?*`, trailing dots and spaces): needed when
-   * the root is on Windows or a FAT/NTFS volume. Default: true when running on Windows.
+   * Apply the Windows path rules too (device names, `<>:"|?*`, control characters, trailing dots and
+   * spaces): needed when the root is on Windows or a FAT/NTFS volume. Default: true when running on
+   * Windows.
    */
   windows?: boolean;
 }

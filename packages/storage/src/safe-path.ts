@@ -7,7 +7,8 @@ import { StorageError } from './errors.ts';
 // ":" opens an NTFS alternate stream, trailing dots and spaces are stripped (so "a." aliases "a").
 // On POSIX they are ordinary names (the Linux kernel has drivers/…/aux.c).
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|clock\$|com[0-9]|lpt[0-9])(\..*)?$/i;
-const WINDOWS_CHARS = /[<>:"|?*]/;
+// Control characters (1-31) are not allowed in Windows names either: CreateFile fails on them.
+const WINDOWS_CHARS = /[<>:"|?*\x01-\x1f]/;
 // No node:process import: this module is also part of the runtime-neutral entry.
 const PLATFORM = (globalThis as { process?: { platform?: string } }).process?.platform;
 const ON_WINDOWS = PLATFORM === 'win32';
@@ -18,7 +19,7 @@ const ON_MAC = PLATFORM === 'darwin';
 export interface SafePathOptions {
   /**
    * Also refuse what is unsafe only on Windows (device names such as `con` or `aux.c`, `<>:"|?*`,
-   * trailing dots and spaces). Default: true when running on Windows.
+   * control characters, trailing dots and spaces). Default: true when running on Windows.
    */
   windows?: boolean;
 }
