@@ -138,6 +138,21 @@ describe('WireParser', () => {
     expect(p.offset).toBe(stream.length);
   });
 
+  it('accepts the bitfield of a torrent with more than 8 Mi pieces, split or whole, and nothing else that long', () => {
+    const pieceCount = 9_000_001; // 1,125,001 bytes of bitfield: over the default 1 MiB + 13
+    const bits = new Uint8Array(Math.ceil(pieceCount / 8));
+    bits[0] = 0x80;
+    const msg = encodeBitfield(bits);
+    const whole = new WireParser({ handshake: false, pieceCount }).parse(msg);
+    expect(whole.length).toBe(1);
+    expect((whole[0] as { bitfield: Uint8Array }).bitfield.length).toBe(bits.length);
+    const split = new WireParser({ handshake: false, pieceCount });
+    expect([...split.parse(msg.subarray(0, 3)), ...split.parse(msg.subarray(3, 70_000)), ...split.parse(msg.subarray(70_000))].length).toBe(1);
+    // A bitfield of another size, or another message of that length, is still too long.
+    expectCode(() => new WireParser({ handshake: false, pieceCount: pieceCount + 8 }).parse(msg), 'WIRE_MESSAGE_TOO_LONG');
+    expectCode(() => new WireParser({ handshake: false, pieceCount }).parse(encodeExtended(1, new Uint8Array(bits.length - 1))), 'WIRE_MESSAGE_TOO_LONG');
+  });
+
   it('yields unknown message ids for the caller to ignore', () => {
     expect(new WireParser({ handshake: false }).parse(Uint8Array.of(0, 0, 0, 2, 99, 1))).toEqual([{ type: 'unknown', id: 99, payload: Uint8Array.of(1) }]);
   });

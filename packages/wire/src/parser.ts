@@ -12,7 +12,10 @@ import { MessageId, type Message, type WireEvent } from './messages.ts';
 export interface ParserOptions {
   /** Expect the 68-byte handshake before any message. Default true. */
   handshake?: boolean;
-  /** Largest accepted message (length prefix value) of any type. Default 1 MiB + 13. */
+  /**
+   * Largest accepted message (length prefix value) of any type. Default 1 MiB + 13. Once the piece
+   * count is known, a bitfield of exactly the size it needs is accepted even if it is longer.
+   */
   maxMessageLength?: number;
   /** Largest accepted block in a piece message. Default 128 KiB. */
   maxBlockLength?: number;
@@ -209,9 +212,13 @@ export class WireParser {
     this.#state = ST_BODY;
   }
 
-  /** Fails as soon as the 4-byte length prefix is known to exceed the limit. */
+  /**
+   * Fails as soon as the 4-byte length prefix is known to exceed the limit. The bitfield of a torrent
+   * with more than 8 Mi pieces is longer than the default limit, and is what it takes to join it.
+   */
   #checkMax(len: number, at: number): void {
-    if (len > this.maxMessageLength) {
+    const bitfield = this.pieceCount === undefined ? 0 : Math.ceil(this.pieceCount / 8) + 1;
+    if (len > this.maxMessageLength && len !== bitfield) {
       throw new WireError('WIRE_MESSAGE_TOO_LONG', `message length ${len} exceeds limit ${this.maxMessageLength}`, at);
     }
   }
@@ -219,6 +226,9 @@ export class WireParser {
   /** Validates a declared length for a message id before anything is buffered. */
   #checkLength(len: number, id: number, at: number): void {
     this.#checkMax(len, at);
+    if (len > this.maxMessageLength && id !== MessageId.bitfield) {
+      throw new WireError('WIRE_MESSAGE_TOO_LONG', `message length ${len} exceeds limit ${this.maxMessageLength}`, at);
+    }
     let ok: boolean;
     switch (id) {
       case MessageId.choke:
