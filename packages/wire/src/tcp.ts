@@ -288,11 +288,12 @@ export function runSession(conn: TcpConnection, session: PeerSession, options: R
     if (session.closed) conn.close();
   };
   let paused = false;
-  conn.onDrain(() => {
+  const unpause = (): void => {
     if (!paused) return;
     paused = false;
     conn.resume();
-  });
+  };
+  conn.onDrain(unpause);
   // Start first: the session's timers (handshake and idle timeouts) count from this clock value.
   session.start(now());
   conn.onData((chunk) => {
@@ -305,6 +306,8 @@ export function runSession(conn: TcpConnection, session: PeerSession, options: R
     }
   });
   const timer = setInterval(() => {
+    // A slow reader need not empty the whole buffer (a drain) before we read its messages again.
+    if (conn.bufferedAmount <= maxWriteBuffer) unpause();
     session.tick(now());
     check();
   }, options.tickInterval ?? 1000);
