@@ -66,6 +66,26 @@ describe('ExtensionRegistry', () => {
   });
 });
 
+describe('ExtensionRegistry bounds', () => {
+  it('keeps at most 256 names of the peer it did not register, however many handshakes bring new ones', () => {
+    const r = new ExtensionRegistry(['ut_metadata', 'ut_pex']);
+    for (let k = 0; k < 20; k++) {
+      const m: Record<string, number> = {};
+      for (let i = 0; i < 1000; i++) m[`junk${k}_${i}`] = 1 + (i % 200);
+      r.setRemote(m);
+    }
+    let kept = 0;
+    for (let k = 0; k < 20; k++) for (let i = 0; i < 1000; i++) if (r.remoteId(`junk${k}_${i}`) !== undefined) kept++;
+    expect(kept).toBe(256);
+    // Names we registered are always taken, and known ones can still be updated or disabled.
+    r.setRemote({ ut_metadata: 3, ut_pex: 4, junk0_0: 9 });
+    expect([r.remoteId('ut_metadata'), r.remoteId('ut_pex'), r.remoteId('junk0_0')]).toEqual([3, 4, 9]);
+    expect(r.supports('ut_metadata')).toBe(true);
+    r.setRemote({ junk0_0: 0 });
+    expect(r.remoteId('junk0_0')).toBeUndefined();
+  });
+});
+
 describe('BEP 9 ut_metadata', () => {
   it('encodes and decodes request, reject and data (dict followed by the piece)', () => {
     expect(new TextDecoder().decode(encodeMetadataMessage({ type: 'request', piece: 0 }))).toBe('d8:msg_typei0e5:piecei0ee');

@@ -6,6 +6,9 @@ import { WireError } from './errors.ts';
 export const UT_METADATA = 'ut_metadata';
 export const UT_PEX = 'ut_pex';
 
+// Most extension names of the peer's `m` kept besides the ones we registered (real peers send ~10).
+const MAX_REMOTE_EXTENSIONS = 256;
+
 /** Maps extension names to local (receive) ids and to the remote peer's (send) ids. */
 export class ExtensionRegistry {
   readonly #local = new Map<string, number>();
@@ -47,11 +50,15 @@ export class ExtensionRegistry {
     return this.#localById.get(localId);
   }
 
-  /** Records the peer's `m` (from its handshake; later handshakes update it, 0 disables). */
+  /**
+   * Records the peer's `m` (from its handshake; later handshakes update it, 0 disables). Names we
+   * have not registered are kept only up to 256 names in all: a peer sending
+   * handshake after handshake with new names must not grow the registry without bound.
+   */
   setRemote(m: Record<string, number>): void {
     for (const [name, id] of Object.entries(m)) {
       if (id === 0) this.#remote.delete(name);
-      else this.#remote.set(name, id);
+      else if (this.#local.has(name) || this.#remote.has(name) || this.#remote.size < MAX_REMOTE_EXTENSIONS) this.#remote.set(name, id);
     }
   }
 
