@@ -1,5 +1,6 @@
 // How a PeerSession is configured, and the defaults of its limits and timers in one place.
 import type { Bitfield } from './bitfield.ts';
+import { WireError } from './errors.ts';
 import type { ExtendedHandshake } from './extension-handshake.ts';
 import type { ExtensionRegistry } from './extensions.ts';
 import type { TorrentShape } from './piece-size.ts';
@@ -84,8 +85,27 @@ export interface SessionLimits {
   maxViolations: number;
 }
 
-/** @internal Fills in the defaults documented on {@link PeerSessionOptions}. */
+// Counts must be whole numbers (reqq NaN or -1 would lift the bound on the peer's queued requests);
+// timeouts positive, Infinity turning one off.
+const COUNTS = ['maxOutstanding', 'defaultPeerReqq', 'reqq', 'maxRequestLength', 'maxBlockLength', 'maxViolations'] as const;
+const TIMES = ['requestTimeout', 'snubTimeout', 'keepAliveInterval', 'idleTimeout', 'handshakeTimeout'] as const;
+
+/**
+ * @internal Fills in the defaults documented on {@link PeerSessionOptions}. Throws
+ * `WIRE_INVALID_ARGUMENT` for a limit that is not a positive integer (`maxViolations` may be 0) or a
+ * time that is not positive.
+ */
 export function sessionLimits(o: PeerSessionOptions): SessionLimits {
+  for (const key of COUNTS) {
+    const v = o[key];
+    if (v !== undefined && !(Number.isSafeInteger(v) && v >= (key === 'maxViolations' ? 0 : 1))) {
+      throw new WireError('WIRE_INVALID_ARGUMENT', `${key} must be a ${key === 'maxViolations' ? 'non-negative' : 'positive'} integer, got ${v}`);
+    }
+  }
+  for (const key of TIMES) {
+    const v = o[key];
+    if (v !== undefined && !(typeof v === 'number' && v > 0)) throw new WireError('WIRE_INVALID_ARGUMENT', `${key} must be a positive number, got ${v}`);
+  }
   return {
     maxOutstanding: o.maxOutstanding ?? 250,
     defaultPeerReqq: o.defaultPeerReqq ?? 250, // libtorrent's default reqq

@@ -80,8 +80,13 @@ export class PeerSession {
   };
 
   constructor(options: PeerSessionOptions) {
-    if (options.peerId.length !== 20) throw new WireError('WIRE_INVALID_ARGUMENT', 'peer id must be 20 bytes');
+    if (typeof options !== 'object' || options === null) throw new WireError('WIRE_INVALID_ARGUMENT', 'PeerSession needs an options object');
+    if (!(options.peerId instanceof Uint8Array) || options.peerId.length !== 20) throw new WireError('WIRE_INVALID_ARGUMENT', 'peer id must be 20 bytes');
+    if (!(options.infoHash instanceof Uint8Array)) throw new WireError('WIRE_INVALID_ARGUMENT', 'info hash must be a Uint8Array');
     handshakeInfoHash(options.infoHash); // validates the size
+    if (typeof options.onSend !== 'function' || typeof options.onEvent !== 'function') {
+      throw new WireError('WIRE_INVALID_ARGUMENT', 'onSend and onEvent must be functions');
+    }
     const c = (this.#c = new SessionCore(options));
     if (options.pieces && c.torrent && options.pieces.length !== c.torrent.pieceCount) {
       throw new WireError('WIRE_INVALID_ARGUMENT', 'pieces bitfield length differs from the torrent piece count');
