@@ -150,7 +150,10 @@ export interface ConnectOptions {
    * views, and a slab is freed once no block view refers to it.
    */
   readBufferSize?: number;
-  /** Give up after this many milliseconds. Default 30 000. */
+  /**
+   * Give up after this many milliseconds: a positive number, `Infinity` for never (beyond about 24.8
+   * days, timers cannot count; longer is never too). Default 30 000.
+   */
   timeout?: number;
   /** Local address to bind (e.g. 127.0.0.1). */
   localAddress?: string;
@@ -158,8 +161,18 @@ export interface ConnectOptions {
   signal?: AbortSignal;
 }
 
-/** Opens a TCP connection. Rejects with the socket's error, or WIRE_TIMEOUT. */
+// Timers take at most 2^31 - 1 ms; node:timers turns anything longer (Infinity too) into 1 ms.
+const MAX_TIMER = 0x7fffffff;
+
+/**
+ * Opens a TCP connection. Rejects with the socket's error, or WIRE_TIMEOUT; a `timeout` that is not
+ * a positive number rejects with WIRE_INVALID_ARGUMENT.
+ */
 export function connect(options: ConnectOptions): Promise<TcpConnection> {
+  const timeout = options.timeout ?? 30_000;
+  if (!(typeof timeout === 'number' && timeout > 0)) {
+    return Promise.reject(new WireError('WIRE_INVALID_ARGUMENT', `timeout must be a positive number, got ${timeout}`));
+  }
   return new Promise((resolve, reject) => {
     const opts: NetConnectOpts = { host: options.host, port: options.port };
     if (options.localAddress) opts.localAddress = options.localAddress;
@@ -196,7 +209,10 @@ export function connect(options: ConnectOptions): Promise<TcpConnection> {
       reject(err);
     };
     const onAbort = (): void => fail(options.signal?.reason ?? new WireError('WIRE_CLOSED', 'connect aborted'));
-    const timer = setTimeout(() => fail(new WireError('WIRE_TIMEOUT', `connect to ${options.host}:${options.port} timed out`)), options.timeout ?? 30_000);
+    const timer =
+      timeout <= MAX_TIMER
+        ? setTimeout(() => fail(new WireError('WIRE_TIMEOUT', `connect to ${options.host}:${options.port} timed out`)), timeout)
+        : undefined;
     if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('error', fail);
@@ -258,7 +274,7 @@ export function listen(options: ListenOptions, onConnection: (conn: TcpConnectio
 
 /** Options of {@link runSession}. */
 export interface RunSessionOptions {
-  /** How often to call `session.tick`. Default 1000 ms. */
+  /** How often to call `session.tick`, in milliseconds (positive, at most 2^31 - 1). Default 1000. */
   tickInterval?: number;
   /**
    * The clock, in milliseconds. Default `performance.now`: monotonic, so a wall clock set back (NTP,
@@ -283,6 +299,11 @@ export interface RunSessionOptions {
 export function runSession(conn: TcpConnection, session: PeerSession, options: RunSessionOptions = {}): Promise<void> {
   const now = options.now ?? (() => performance.now());
   const maxWriteBuffer = options.maxWriteBuffer ?? 1024 * 1024;
+  const tickInterval = options.tickInterval ?? 1000;
+  // node:timers would run an interval of NaN, 0 or more than 2^31 - 1 ms (Infinity too) every 1 ms.
+  if (!(typeof tickInterval === 'number' && tickInterval > 0 && tickInterval <= MAX_TIMER)) {
+    throw new WireError('WIRE_INVALID_ARGUMENT', `tickInterval must be a positive number of at most 2^31 - 1 ms, got ${tickInterval}`);
+  }
   if (!(maxWriteBuffer >= 0)) throw new WireError('WIRE_INVALID_ARGUMENT', `maxWriteBuffer must be a non-negative number, got ${maxWriteBuffer}`);
   const check = (): void => {
     if (session.closed) conn.close();
@@ -310,7 +331,7 @@ export function runSession(conn: TcpConnection, session: PeerSession, options: R
     if (conn.bufferedAmount <= maxWriteBuffer) unpause();
     session.tick(now());
     check();
-  }, options.tickInterval ?? 1000);
+  }, tickInterval);
   timer.unref?.();
   check();
   return conn.closed.then(() => {
