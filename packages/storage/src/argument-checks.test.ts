@@ -8,6 +8,8 @@ import { StorageError, type StorageErrorCode } from './errors.ts';
 import { FileStore, verifyFiles } from './file-store.ts';
 import { createLayout, layoutFromTorrent } from './layout.ts';
 import { MemoryStore } from './memory-store.ts';
+import { Storage } from './storage.ts';
+import { verify } from './verify.ts';
 
 async function codeOf(fn: () => unknown): Promise<StorageErrorCode> {
   try {
@@ -107,6 +109,26 @@ describe('Store positions', () => {
   it('MemoryStore refuses a read of a file the layout does not have, as FileStore does', async () => {
     for (const store of [new FileStore(layout, { root: dir }), new MemoryStore(layout)]) {
       expect(await codeOf(() => store.read(7, 0, new Uint8Array(2)))).toBe('STORAGE_BLOCK_OUT_OF_RANGE');
+    }
+  });
+});
+
+describe('verify batchBytes', () => {
+  // NaN made every batch empty: nothing was hashed and every piece came back missing, with no error.
+  it('anything but a positive number is STORAGE_INVALID_ARGUMENT; Infinity or a huge one checks everything at once', async () => {
+    const lay = createLayout({ pieceLength: 16, files: [{ path: ['a'], length: 40 }] });
+    const content = Uint8Array.from({ length: 40 }, (_, i) => i);
+    const hashes = new Uint8Array(60);
+    for (let p = 0; p < 3; p++) {
+      const digest = await crypto.subtle.digest('SHA-1', content.slice(p * 16, Math.min(40, p * 16 + 16)));
+      hashes.set(new Uint8Array(digest), p * 20);
+    }
+    const storage = new Storage(lay, new MemoryStore(lay, { files: [content] }));
+    for (const batchBytes of [NaN, 0, -1, '1024' as unknown as number]) {
+      expect(await codeOf(() => verify(storage, hashes, { batchBytes }))).toBe('STORAGE_INVALID_ARGUMENT');
+    }
+    for (const batchBytes of [undefined, 1, 1.5, 20, Infinity, 2 ** 40]) {
+      expect((await verify(storage, hashes, { batchBytes })).count).toBe(3);
     }
   });
 });

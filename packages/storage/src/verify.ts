@@ -14,7 +14,7 @@ export interface VerifyOptions {
   into?: Bitfield;
   /** Hashes a batch of pieces; default SHA-1 on Web Crypto. Pass metainfo's worker hasher for all cores. */
   hasher?: PieceHasher;
-  /** Bytes read per batch (default 16 MiB, at least one piece). */
+  /** Bytes read per batch: a positive number (default 16 MiB; at least one piece, at most all). */
   batchBytes?: number;
   /** Called after each batch with the number of pieces checked so far. */
   onProgress?: (checked: number, total: number) => void;
@@ -43,8 +43,13 @@ export async function verify(storage: Storage, expected: ExpectedHashes, options
   const list = options.pieces ? [...new Set(options.pieces)].sort((a, b) => a - b) : undefined;
   const total = list ? list.length : count;
   const pieceAt = (k: number): number => (list ? list[k]! : k);
+  // NaN would make every batch empty (nothing hashed, nothing reported), Infinity a buffer that cannot
+  // be allocated: a batch never holds more than the pieces to check.
+  if (options.batchBytes !== undefined && !(typeof options.batchBytes === 'number' && options.batchBytes > 0)) {
+    throw new StorageError('STORAGE_INVALID_ARGUMENT', `batchBytes must be a positive number, got ${String(options.batchBytes)}`);
+  }
   const batchBytes = Math.max(options.batchBytes ?? 16 * 1024 * 1024, layout.pieceLength);
-  const perBatch = Math.max(1, Math.floor(batchBytes / layout.pieceLength));
+  const perBatch = Math.max(1, Math.min(total, Math.floor(batchBytes / layout.pieceLength)));
   // Two buffers: one being hashed, the next being read. Page-aligned: file reads into a buffer
   // 16 bytes past a page boundary (where malloc puts large blocks) copy ~4x slower on x86.
   const buffers = [pageAlignedBytes(perBatch * layout.pieceLength), pageAlignedBytes(perBatch * layout.pieceLength)];
