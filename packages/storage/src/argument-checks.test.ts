@@ -55,6 +55,21 @@ describe('verifyFiles refuses bad arguments up front', () => {
     const store2 = new FileStore(v2, { root: dir });
     expect(await codeOf(() => verifyFiles(v2, store2, null as never, { threads: 1 }))).toBe('STORAGE_INVALID_LAYOUT');
   });
+  // threads: NaN hashed nothing and reported every piece missing; chunkSize: NaN was a RangeError.
+  it('threads or chunkSize that are not positive integers are STORAGE_INVALID_ARGUMENT, before any file is looked at', async () => {
+    const store = new FileStore(layout, { root: dir });
+    let examined = 0;
+    const realPath = store.realPath.bind(store);
+    store.realPath = (file) => {
+      examined++;
+      return realPath(file);
+    };
+    for (const bad of [Number.NaN, 0, -1, 1.5, Infinity, '2' as unknown as number]) {
+      expect(await codeOf(() => verifyFiles(layout, store, new Uint8Array(40), { threads: bad }))).toBe('STORAGE_INVALID_ARGUMENT');
+      expect(await codeOf(() => verifyFiles(layout, store, new Uint8Array(40), { threads: 1, chunkSize: bad }))).toBe('STORAGE_INVALID_ARGUMENT');
+    }
+    expect(examined).toBe(0);
+  });
 });
 
 describe('Bitfield', () => {

@@ -14,14 +14,14 @@ import { verify, type ExpectedHashes, type VerifyOptions } from './verify.ts';
 
 /** Options for {@link verifyFiles}. */
 export interface VerifyFilesOptions {
-  /** Hash worker threads. Default: one per core. */
+  /** Hash worker threads: a positive integer. Default: one per core. */
   threads?: number;
   /**
    * Workers from metainfo's `startHashWorkers` to use (and leave open) instead of starting new
    * ones: a client that rechecks often keeps one set and pays their start-up once.
    */
   workers?: HashWorkers;
-  /** Bytes each worker reads and hashes per job (whole pieces). Default: metainfo's (4 MiB). */
+  /** Bytes each worker reads and hashes per job (a positive integer, whole pieces). Default: metainfo's (4 MiB). */
   chunkSize?: number;
   /** Pieces to check (default all); others keep their value in `into`. Small sets are hashed in-thread. */
   pieces?: Iterable<number>;
@@ -54,6 +54,13 @@ export async function verifyFiles(layout: Layout, store: FileStore, hashes: Uint
   }
   const bits = options.into ?? new Bitfield(count);
   if (bits.length !== count) throw new StorageError('STORAGE_INVALID_LAYOUT', `bitfield has ${bits.length} bits, torrent ${count} pieces`);
+  // threads: NaN made the verifier hash nothing and report every piece missing, without an error.
+  for (const key of ['threads', 'chunkSize'] as const) {
+    const v = options[key];
+    if (v !== undefined && !(Number.isSafeInteger(v) && v > 0)) {
+      throw new StorageError('STORAGE_INVALID_ARGUMENT', `${key} must be a positive integer, got ${String(v)}`);
+    }
+  }
   const subset = options.pieces ? [...new Set(options.pieces)] : undefined;
   for (const p of subset ?? []) {
     if (!Number.isInteger(p) || p < 0 || p >= count) throw new StorageError('STORAGE_PIECE_OUT_OF_RANGE', `piece ${p} outside 0..${count - 1}`);
