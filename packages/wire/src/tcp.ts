@@ -293,8 +293,9 @@ export interface RunSessionOptions {
  * calls `session.tick`, the session closes when the socket does and the socket closes when the
  * session does. Create the session with `onSend: (d) => conn.write(d)`. Returns a promise that
  * resolves once both are closed. While more than `maxWriteBuffer` bytes wait to be sent, it stops
- * reading from the peer (`conn.pause`) until the buffer is back under it: a peer that sends requests but never
- * reads the answers (rejects, for one) cannot grow our memory, and is closed by the idle timeout.
+ * reading from the peer (`conn.pause`) until the buffer is back under it: a peer that sends
+ * requests but never reads the answers (rejects, for one) cannot grow our memory, and is closed by
+ * the idle timeout. Throws `WIRE_INVALID_ARGUMENT` for a bad `tickInterval` or `maxWriteBuffer`.
  */
 export function runSession(conn: TcpConnection, session: PeerSession, options: RunSessionOptions = {}): Promise<void> {
   const now = options.now ?? (() => performance.now());
