@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allowedFastSet } from './allowed-fast.ts';
 import { WireError } from './errors.ts';
+import { PeerSession } from './session.ts';
 
 describe('BEP 6 allowed-fast set', () => {
   const infoHash = new Uint8Array(20).fill(0xaa);
@@ -24,5 +25,16 @@ describe('BEP 6 allowed-fast set', () => {
     expect(() => allowedFastSet('80.4.4', infoHash, 1313)).toThrow(WireError);
     expect(() => allowedFastSet('80.4.4.256', infoHash, 1313)).toThrow(WireError);
     expect(() => allowedFastSet('80.4.4.1', new Uint8Array(19), 1313)).toThrow(WireError);
+  });
+
+  // A k of NaN or below 0 used to return an empty set: a session granted nothing, without an error.
+  it('refuses a k that is not a non-negative integer, in allowedFastSet and in the session option', () => {
+    for (const k of [Number.NaN, -1, 2.5, Infinity]) {
+      expect(() => allowedFastSet('80.4.4.200', infoHash, 1313, k)).toThrowError(expect.objectContaining({ code: 'WIRE_INVALID_ARGUMENT' }));
+      expect(
+        () => new PeerSession({ infoHash, peerId: new Uint8Array(20), onSend: () => {}, onEvent: () => {}, allowedFast: { ip: '80.4.4.200', count: k } }),
+      ).toThrowError(expect.objectContaining({ code: 'WIRE_INVALID_ARGUMENT' }));
+    }
+    expect(allowedFastSet('80.4.4.200', infoHash, 1313, 0)).toEqual([]);
   });
 });

@@ -16,7 +16,9 @@ import { WireError } from './errors.ts';
  * address the first 48 bits stand in for the /24 (the rest zeroed, x is 16 + 20 bytes), so that one
  * site's addresses share one set as BEP 6 intends. libtorrent hashes all 16 bytes instead, which
  * would give a host with a /64 a fresh set per address; the set is only ever computed by the side
- * granting it, so the choice does not affect interoperability.
+ * granting it, so the choice does not affect interoperability. Throws `WIRE_INVALID_ARGUMENT` for
+ * an address that does not parse, a bad info hash or piece count, or a `k` that is not a
+ * non-negative integer.
  */
 export function allowedFastSet(ip: string | Uint8Array, infoHash: Uint8Array, pieceCount: number, k = 10): number[] {
   if (infoHash.length !== 20) {
@@ -25,6 +27,7 @@ export function allowedFastSet(ip: string | Uint8Array, infoHash: Uint8Array, pi
   if (!Number.isInteger(pieceCount) || pieceCount < 0 || pieceCount > 0xffffffff) {
     throw new WireError('WIRE_INVALID_ARGUMENT', `piece count must be an integer in [0, 2^32), got ${pieceCount}`);
   }
+  if (!Number.isSafeInteger(k) || k < 0) throw new WireError('WIRE_INVALID_ARGUMENT', `k must be a non-negative integer, got ${k}`);
   const addr = allowedFastAddress(ip);
   if (pieceCount <= k) return Array.from({ length: pieceCount }, (_, i) => i);
   let x: Uint8Array = new Uint8Array(addr.length + 20);

@@ -4,6 +4,7 @@
 // from the package; PeerSession keeps its SessionCore in a private field.
 import { allowedFastAddress } from './allowed-fast.ts';
 import { REQUEST_LENGTH, writeBlockMessage } from './encode.ts';
+import { WireError } from './errors.ts';
 import type { ExtendedHandshake } from './extension-handshake.ts';
 import { IncomingRequests } from './incoming-requests.ts';
 import type { BlockRef } from './messages.ts';
@@ -56,7 +57,10 @@ export class SessionCore {
     this.extra = options.extendedHandshake ?? {};
     // Checked now, so a bad address is the caller's error here rather than a closed session later.
     const grant = options.allowedFast;
-    this.allowedFastGrant = grant && { ip: allowedFastAddress(grant.ip), count: grant.count ?? 10 };
+    const count = grant?.count ?? 10;
+    // NaN or a negative count would quietly grant nothing.
+    if (!Number.isSafeInteger(count) || count < 0) throw new WireError('WIRE_INVALID_ARGUMENT', `allowedFast.count must be a non-negative integer, got ${count}`);
+    this.allowedFastGrant = grant && { ip: allowedFastAddress(grant.ip), count };
     this.torrent = options.torrent;
     this.clock = new SessionClock(options.now);
     this.incoming = new IncomingRequests(this.limits.reqq, this.limits.maxRequestLength);

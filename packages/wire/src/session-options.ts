@@ -34,7 +34,7 @@ export interface PeerSessionOptions {
   extendedHandshake?: Omit<ExtendedHandshake, 'm' | 'reqq' | 'raw'>;
   /**
    * BEP 6: once fast is negotiated, grant the peer the allowed-fast set computed from its IP — `count`
-   * pieces (default 10), of which those we have are announced. `ip` is the peer's address as
+   * pieces (a non-negative integer, default 10), of which those we have are announced. `ip` is the peer's address as
    * `socket.remoteAddress` gives it (IPv4, IPv6, or IPv4-mapped `::ffff:a.b.c.d`, which counts as the
    * IPv4 address) or its 4 / 16 bytes; see `allowedFastSet`. An address that does not parse
    * throws `WIRE_INVALID_ARGUMENT` from the constructor. Needs `torrent`. Off by default.
