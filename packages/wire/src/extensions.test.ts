@@ -86,6 +86,21 @@ describe('ExtensionRegistry bounds', () => {
   });
 });
 
+describe('codec limits', () => {
+  // A NaN limit (e.g. from a config value that did not parse) let every total_size or peer list through.
+  it('decodeMetadataMessage, MetadataAssembler and decodePex refuse a limit that is not an integer', () => {
+    const data = encodeMetadataMessage({ type: 'data', piece: 0, totalSize: 2 ** 40, data: new Uint8Array(16384) });
+    const pex = encodePex({ added: [{ host: '1.2.3.4', port: 1 }] });
+    for (const bad of [Number.NaN, -1, 1.5, Infinity]) {
+      expect(code(() => decodeMetadataMessage(data, bad))).toBe('WIRE_INVALID_ARGUMENT');
+      expect(code(() => new MetadataAssembler(100, bad))).toBe('WIRE_INVALID_ARGUMENT');
+      expect(code(() => decodePex(pex, bad))).toBe('WIRE_INVALID_ARGUMENT');
+    }
+    expect(code(() => decodeMetadataMessage(data))).toBe('WIRE_BAD_EXTENSION');
+    expect(decodePex(pex, 1).added.length).toBe(1);
+  });
+});
+
 describe('BEP 9 ut_metadata', () => {
   it('encodes and decodes request, reject and data (dict followed by the piece)', () => {
     expect(new TextDecoder().decode(encodeMetadataMessage({ type: 'request', piece: 0 }))).toBe('d8:msg_typei0e5:piecei0ee');

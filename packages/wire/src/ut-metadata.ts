@@ -38,9 +38,11 @@ export function encodeMetadataMessage(msg: MetadataMessage): Uint8Array {
 
 /**
  * Decodes a ut_metadata payload. For data messages, `data` is a view of the bytes after the dict and
- * must be exactly the size piece `piece` of `total_size` bytes has. Throws `WIRE_BAD_EXTENSION`.
+ * must be exactly the size piece `piece` of `total_size` bytes has. Throws `WIRE_BAD_EXTENSION`
+ * (`WIRE_INVALID_ARGUMENT` for a `maxSize` that is not a positive integer).
  */
 export function decodeMetadataMessage(payload: Uint8Array, maxSize = MAX_METADATA_SIZE): MetadataMessage {
+  checkMaxSize(maxSize);
   const { dict, rest } = decodeDictPrefix(payload, 'ut_metadata');
   const msgType = int(dict, 'msg_type');
   const piece = int(dict, 'piece');
@@ -78,6 +80,7 @@ export class MetadataAssembler {
   #verified = false;
 
   constructor(totalSize: number, maxSize = MAX_METADATA_SIZE) {
+    checkMaxSize(maxSize);
     if (!Number.isSafeInteger(totalSize) || totalSize <= 0 || totalSize > maxSize) {
       throw new WireError('WIRE_BAD_EXTENSION', `metadata size ${totalSize} is not in (0, ${maxSize}]`);
     }
@@ -143,6 +146,11 @@ export class MetadataAssembler {
       ((infoHash.length === 32 || infoHash.length === 20) && equal(sha256(this.#buf).subarray(0, infoHash.length), infoHash))
     );
   }
+}
+
+// A NaN limit would let any total_size through (and a buffer of that size be allocated).
+function checkMaxSize(maxSize: number): void {
+  if (!Number.isSafeInteger(maxSize) || maxSize <= 0) throw new WireError('WIRE_INVALID_ARGUMENT', `maxSize must be a positive integer, got ${maxSize}`);
 }
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {

@@ -58,9 +58,12 @@ export function encodePex(msg: { added?: readonly (PeerAddress & { flags?: numbe
 
 /**
  * Decodes a ut_pex payload. Throws `WIRE_BAD_EXTENSION` for a malformed payload or more than
- * `maxPeers` entries in total; missing or short flag strings mean flags 0.
+ * `maxPeers` entries in total (`WIRE_INVALID_ARGUMENT` for a `maxPeers` that is not a non-negative
+ * integer); missing or short flag strings mean flags 0.
  */
 export function decodePex(payload: Uint8Array, maxPeers = MAX_PEX_PEERS): PexMessage {
+  // A NaN limit would let every entry through.
+  if (!Number.isSafeInteger(maxPeers) || maxPeers < 0) throw new WireError('WIRE_INVALID_ARGUMENT', `maxPeers must be a non-negative integer, got ${maxPeers}`);
   const d = decodeDict(payload, 'ut_pex');
   const take = (key: string, family: 4 | 6): PeerAddress[] => {
     const b = bytes(d, key);
