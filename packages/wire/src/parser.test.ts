@@ -153,6 +153,19 @@ describe('WireParser', () => {
     expectCode(() => new WireParser({ handshake: false, pieceCount }).parse(encodeExtended(1, new Uint8Array(bits.length - 1))), 'WIRE_MESSAGE_TOO_LONG');
   });
 
+  // A NaN limit made every length prefix pass: 4 GiB would be allocated for one message.
+  it('refuses limits that are not positive integers and piece counts outside [0, 2^32)', () => {
+    for (const bad of [Number.NaN, 0, -1, 1.5, Infinity]) {
+      expectCode(() => new WireParser({ maxMessageLength: bad }), 'WIRE_INVALID_ARGUMENT');
+      expectCode(() => new WireParser({ maxBlockLength: bad }), 'WIRE_INVALID_ARGUMENT');
+    }
+    for (const bad of [Number.NaN, -1, 1.5, 2 ** 32]) {
+      expectCode(() => new WireParser({ pieceCount: bad }), 'WIRE_INVALID_ARGUMENT');
+      expectCode(() => new WireParser().setPieceCount(bad), 'WIRE_INVALID_ARGUMENT');
+    }
+    expect(new WireParser({ pieceCount: 0 }).pieceCount).toBe(0);
+  });
+
   it('yields unknown message ids for the caller to ignore', () => {
     expect(new WireParser({ handshake: false }).parse(Uint8Array.of(0, 0, 0, 2, 99, 1))).toEqual([{ type: 'unknown', id: 99, payload: Uint8Array.of(1) }]);
   });

@@ -4,7 +4,7 @@
 // so a piece's block is a view into that chunk (zero copy). Only a message that straddles chunks is
 // assembled into a buffer of exactly its declared size, and that size is checked against the per-type
 // rules *before* allocating: a 4 GiB length prefix fails on its fifth byte, never allocates.
-import { WireError } from './errors.ts';
+import { assertUint32, WireError } from './errors.ts';
 import { checkProtocolPrefix, HANDSHAKE_LENGTH } from './handshake.ts';
 import { MessageId, type Message, type WireEvent } from './messages.ts';
 
@@ -42,6 +42,11 @@ const NOT_INTERESTED: Message = Object.freeze({ type: 'not-interested' });
 const HAVE_ALL: Message = Object.freeze({ type: 'have-all' });
 const HAVE_NONE: Message = Object.freeze({ type: 'have-none' });
 
+function positive(n: number, what: string): number {
+  if (!Number.isSafeInteger(n) || n <= 0) throw new WireError('WIRE_INVALID_ARGUMENT', `${what} must be a positive integer, got ${n}`);
+  return n;
+}
+
 function u32(b: Uint8Array, o: number): number {
   return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 }
@@ -69,15 +74,21 @@ export class WireParser {
   #body: Uint8Array | undefined;
   #bodyFilled = 0;
 
+  /**
+   * Throws `WIRE_INVALID_ARGUMENT` for a limit that is not a positive integer or a piece count that is
+   * not one in [0, 2^32): a NaN limit would let a 4 GiB length prefix allocate its buffer.
+   */
   constructor(options: ParserOptions = {}) {
-    this.maxMessageLength = options.maxMessageLength ?? (1 << 20) + 13;
-    this.maxBlockLength = options.maxBlockLength ?? 128 * 1024;
+    this.maxMessageLength = positive(options.maxMessageLength ?? (1 << 20) + 13, 'maxMessageLength');
+    this.maxBlockLength = positive(options.maxBlockLength ?? 128 * 1024, 'maxBlockLength');
+    if (options.pieceCount !== undefined) assertUint32(options.pieceCount, 'piece count');
     this.pieceCount = options.pieceCount;
     this.#state = options.handshake === false ? ST_HEADER : ST_HANDSHAKE;
   }
 
   /** Sets the piece count once known (e.g. after fetching metadata); later messages are checked against it. */
   setPieceCount(n: number): void {
+    assertUint32(n, 'piece count');
     this.pieceCount = n;
   }
 
