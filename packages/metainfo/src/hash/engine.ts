@@ -71,8 +71,25 @@ export interface HashWorkers {
   close(): Promise<void>;
 }
 
-/** Start the workers for `threads` hashing threads (default: one per core). */
+/**
+ * Throws METAINFO_INVALID_INPUT for a thread count or chunk size that would quietly hash nothing or
+ * hang: NaN threads start no worker at all, and a NaN chunk size plans no chunk.
+ */
+function checkEngineOptions(threads: number | undefined, chunkSize?: number): void {
+  if (threads !== undefined && !(Number.isSafeInteger(threads) && threads >= 0)) {
+    throw metainfoError('METAINFO_INVALID_INPUT', `threads must be a whole number of at least 0, not ${String(threads)}`);
+  }
+  if (chunkSize !== undefined && !(Number.isFinite(chunkSize) && chunkSize > 0)) {
+    throw metainfoError('METAINFO_INVALID_INPUT', `chunkSize must be a number of bytes above 0, not ${String(chunkSize)}`);
+  }
+}
+
+/**
+ * Start the workers for `threads` hashing threads (default: one per core).
+ * @throws {MetainfoError} `METAINFO_INVALID_INPUT` when `threads` is not a whole number of at least 0.
+ */
 export function startHashWorkers(threads?: number): HashWorkers {
+  checkEngineOptions(threads);
   const ready = (async () => {
     const n = threads ?? (await defaultThreads());
     if (n <= 0) return { threads: n };
@@ -95,6 +112,7 @@ export async function runChunks(
 ): Promise<void> {
   const { signal } = opts;
   signal?.throwIfAborted();
+  checkEngineOptions(opts.workers ? undefined : opts.threads, opts.chunkSize);
   const own = opts.workers ? undefined : startHashWorkers(opts.threads);
   try {
     await runWith(layout, files, opts, onChunk, (opts.workers ?? own)!);

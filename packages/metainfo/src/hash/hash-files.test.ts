@@ -63,6 +63,17 @@ describe('hashFiles', () => {
     await startHashWorkers(0).online;
   });
 
+  it('refuses a thread count or chunk size that would hash nothing or hang', async () => {
+    const code = { code: 'METAINFO_INVALID_INPUT' };
+    for (const threads of [NaN, -1, 1.5, Infinity]) {
+      await expect(hashFiles(sources, { pieceLength: 16384, threads })).rejects.toMatchObject(code);
+      expect(() => startHashWorkers(threads)).toThrow(expect.objectContaining(code));
+    }
+    for (const chunkSize of [NaN, 0, -1, Infinity]) {
+      await expect(hashFiles(sources, { pieceLength: 16384, threads: 0, chunkSize })).rejects.toMatchObject(code);
+    }
+  });
+
   it('v1 in-thread: SHA-1 of each piece of the concatenated files', async () => {
     for (const pl of [16384, 32768, 65536, 1 << 20, 49152]) {
       const r = await hashFiles(sources, { pieceLength: pl, threads: 0, chunkSize: 65536 });
