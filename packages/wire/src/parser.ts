@@ -42,8 +42,9 @@ const NOT_INTERESTED: Message = Object.freeze({ type: 'not-interested' });
 const HAVE_ALL: Message = Object.freeze({ type: 'have-all' });
 const HAVE_NONE: Message = Object.freeze({ type: 'have-none' });
 
+/** A positive whole number, or Infinity for no limit of our own (the 4-byte length prefix still bounds it). */
 function positive(n: number, what: string): number {
-  if (!Number.isSafeInteger(n) || n <= 0) throw new WireError('WIRE_INVALID_ARGUMENT', `${what} must be a positive integer, got ${n}`);
+  if (n !== Infinity && (!Number.isSafeInteger(n) || n <= 0)) throw new WireError('WIRE_INVALID_ARGUMENT', `${what} must be a positive integer or Infinity, got ${n}`);
   return n;
 }
 
@@ -228,8 +229,8 @@ export class WireParser {
    * with more than 8 Mi pieces is longer than the default limit, and is what it takes to join it.
    */
   #checkMax(len: number, at: number): void {
-    const bitfield = this.pieceCount === undefined ? 0 : Math.ceil(this.pieceCount / 8) + 1;
-    if (len > this.maxMessageLength && len !== bitfield) {
+    // The common case (within the limit) costs one comparison: the bitfield size only when over it.
+    if (len > this.maxMessageLength && len !== (this.pieceCount === undefined ? 0 : Math.ceil(this.pieceCount / 8) + 1)) {
       throw new WireError('WIRE_MESSAGE_TOO_LONG', `message length ${len} exceeds limit ${this.maxMessageLength}`, at);
     }
   }

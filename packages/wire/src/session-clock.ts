@@ -37,6 +37,16 @@ export class SessionClock {
     return true;
   }
 
+  /**
+   * Starts every mark at `now`, whatever clock the session was created with: the session is only
+   * starting, and its owner may drive it with another clock than the one it passed at creation
+   * (`Date.now()` at creation, `performance.now()` in `runSession`).
+   */
+  restart(now: number): void {
+    this.#known = true;
+    this.now = this.startedAt = this.lastSent = this.lastReceived = this.lastProgress = now;
+  }
+
   /** Milliseconds since the handshake timer started. */
   get sinceStart(): number {
     return this.now - this.startedAt;

@@ -24,11 +24,17 @@ function codeOf(f: () => unknown): string | undefined {
 
 describe('PeerSession options', () => {
   it('refuses limits that are not positive integers and timeouts that are not positive', () => {
-    for (const bad of [NaN, -1, 0, 1.5, Infinity, '8']) {
+    for (const bad of [NaN, -1, 0, 1.5, '8']) {
       for (const key of ['reqq', 'maxOutstanding', 'defaultPeerReqq', 'maxRequestLength', 'maxBlockLength']) {
         expect(codeOf(() => new PeerSession({ ...base, [key]: bad }))).toBe('WIRE_INVALID_ARGUMENT');
       }
     }
+    // Infinity lifts the limits we only compare against, as before; not reqq (sent to the peer) nor
+    // the sizes a buffer is made from.
+    for (const key of ['reqq', 'defaultPeerReqq', 'maxBlockLength']) {
+      expect(codeOf(() => new PeerSession({ ...base, [key]: Infinity }))).toBe('WIRE_INVALID_ARGUMENT');
+    }
+    expect(codeOf(() => new PeerSession({ ...base, maxOutstanding: Infinity, maxRequestLength: Infinity, maxViolations: Infinity }))).toBeUndefined();
     for (const bad of [NaN, -1, 1.5]) expect(codeOf(() => new PeerSession({ ...base, maxViolations: bad }))).toBe('WIRE_INVALID_ARGUMENT');
     for (const bad of [NaN, -1, 0, '5']) {
       for (const key of ['requestTimeout', 'snubTimeout', 'keepAliveInterval', 'idleTimeout', 'handshakeTimeout']) {

@@ -86,8 +86,10 @@ export interface SessionLimits {
 }
 
 // Counts must be whole numbers (reqq NaN or -1 would lift the bound on the peer's queued requests);
-// timeouts positive, Infinity turning one off.
+// timeouts positive, Infinity turning one off. Infinity also lifts the limits that are only ever
+// compared against (never sent to the peer, never sized into a buffer), as it did before the checks.
 const COUNTS = ['maxOutstanding', 'defaultPeerReqq', 'reqq', 'maxRequestLength', 'maxBlockLength', 'maxViolations'] as const;
+const MAY_BE_INFINITE = new Set<string>(['maxOutstanding', 'maxRequestLength', 'maxViolations']);
 const TIMES = ['requestTimeout', 'snubTimeout', 'keepAliveInterval', 'idleTimeout', 'handshakeTimeout'] as const;
 
 /**
@@ -98,7 +100,7 @@ const TIMES = ['requestTimeout', 'snubTimeout', 'keepAliveInterval', 'idleTimeou
 export function sessionLimits(o: PeerSessionOptions): SessionLimits {
   for (const key of COUNTS) {
     const v = o[key];
-    if (v !== undefined && !(Number.isSafeInteger(v) && v >= (key === 'maxViolations' ? 0 : 1))) {
+    if (v !== undefined && !(v === Infinity && MAY_BE_INFINITE.has(key)) && !(Number.isSafeInteger(v) && v >= (key === 'maxViolations' ? 0 : 1))) {
       throw new WireError('WIRE_INVALID_ARGUMENT', `${key} must be a ${key === 'maxViolations' ? 'non-negative' : 'positive'} integer, got ${v}`);
     }
   }

@@ -123,10 +123,16 @@ export class PeerSession {
     return this.#c.torrent;
   }
 
-  /** Sends our handshake (for outgoing connections: right away; incoming ones answer on receipt). */
+  /**
+   * Sends our handshake (for outgoing connections: right away; incoming ones answer on receipt).
+   * Before anything was sent or received, `now` also restarts the session's timers from this clock.
+   */
   start(now?: number): void {
-    this.#c.setClock(now);
     const c = this.#c;
+    if (now !== undefined && !c.handshakeSent && !c.handshakeReceived) {
+      c.clock.restart(now);
+      c.requests.rebase(now);
+    } else c.setClock(now);
     if (this.closed || c.handshakeSent) return;
     c.handshakeSent = true;
     c.send(encodeHandshake({ infoHash: c.infoHash, peerId: c.peerId, reserved: c.features }));

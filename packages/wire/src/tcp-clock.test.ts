@@ -39,4 +39,20 @@ describe('runSession clock', () => {
     await waitFor(() => keepAlives >= before + 3);
     expect(keepAlives).toBeGreaterThanOrEqual(before + 3);
   });
+
+  it('a session created with a Date.now() time still times out under runSession\'s own clock', async () => {
+    const torrent = { pieceCount: 4, pieceLength: 16384, totalLength: 4 * 16384 };
+    let closed: unknown;
+    const listener = await tcp.listen({ port: 0 }, (c) => {
+      const session = new PeerSession({
+        infoHash, peerId: pattern(20, 1), torrent, pieces: new Bitfield(4), handshakeTimeout: 50, now: Date.now(),
+        onSend: (d) => c.write(d), onEvent: (e) => { if (e.type === 'closed') closed = e.error; },
+      });
+      void runSession(c, session, { tickInterval: 10 });
+    });
+    // A peer that connects and never sends its handshake.
+    await tcp.connect({ host: '127.0.0.1', port: listener.port });
+    await waitFor(() => closed !== undefined);
+    expect(closed).toMatchObject({ code: 'WIRE_TIMEOUT' });
+  });
 });

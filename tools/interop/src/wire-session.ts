@@ -64,8 +64,6 @@ export class Peer {
       extensions: ['ut_metadata'],
       extendedHandshake: extra,
       reqq: 1024,
-      // runSession ticks with Date.now(); the session's timers start from `now`, which defaults to 0.
-      now: Date.now(),
       ...(options.torrent ? { torrent: options.torrent } : {}),
       ...(options.pieces ? { pieces: options.pieces } : {}),
       ...(options.maxOutstanding ? { maxOutstanding: options.maxOutstanding } : {}),
