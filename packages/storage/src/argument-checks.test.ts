@@ -56,7 +56,7 @@ describe('verifyFiles refuses bad arguments up front', () => {
     expect(await codeOf(() => verifyFiles(v2, store2, null as never, { threads: 1 }))).toBe('STORAGE_INVALID_LAYOUT');
   });
   // threads: NaN hashed nothing and reported every piece missing; chunkSize: NaN was a RangeError.
-  it('threads or chunkSize that are not positive integers are STORAGE_INVALID_ARGUMENT, before any file is looked at', async () => {
+  it('threads that are not whole numbers of at least 0, or a chunkSize that is not above 0, are STORAGE_INVALID_ARGUMENT, before any file is looked at', async () => {
     const store = new FileStore(layout, { root: dir });
     let examined = 0;
     const realPath = store.realPath.bind(store);
@@ -64,11 +64,16 @@ describe('verifyFiles refuses bad arguments up front', () => {
       examined++;
       return realPath(file);
     };
-    for (const bad of [Number.NaN, 0, -1, 1.5, Infinity, '2' as unknown as number]) {
+    for (const bad of [Number.NaN, -1, 1.5, Infinity, '2' as unknown as number]) {
       expect(await codeOf(() => verifyFiles(layout, store, new Uint8Array(40), { threads: bad }))).toBe('STORAGE_INVALID_ARGUMENT');
+    }
+    for (const bad of [Number.NaN, 0, -1, Infinity, '2' as unknown as number]) {
       expect(await codeOf(() => verifyFiles(layout, store, new Uint8Array(40), { threads: 1, chunkSize: bad }))).toBe('STORAGE_INVALID_ARGUMENT');
     }
     expect(examined).toBe(0);
+    // threads 0 hashes on the calling thread, as in metainfo: it is accepted and checks the pieces.
+    const zero = await verifyFiles(layout, store, new Uint8Array(40), { threads: 0 });
+    expect(zero.length).toBe(layout.pieceCount);
   });
 });
 

@@ -14,7 +14,7 @@ import { verify, type ExpectedHashes, type VerifyOptions } from './verify.ts';
 
 /** Options for {@link verifyFiles}. */
 export interface VerifyFilesOptions {
-  /** Hash worker threads: a positive integer. Default: one per core. */
+  /** Hashing threads, as metainfo counts them: 0 hashes on the calling thread. Default: one per core. */
   threads?: number;
   /**
    * Workers from metainfo's `startHashWorkers` to use (and leave open) instead of starting new
@@ -55,11 +55,12 @@ export async function verifyFiles(layout: Layout, store: FileStore, hashes: Uint
   const bits = options.into ?? new Bitfield(count);
   if (bits.length !== count) throw new StorageError('STORAGE_INVALID_LAYOUT', `bitfield has ${bits.length} bits, torrent ${count} pieces`);
   // threads: NaN made the verifier hash nothing and report every piece missing, without an error.
-  for (const key of ['threads', 'chunkSize'] as const) {
-    const v = options[key];
-    if (v !== undefined && !(Number.isSafeInteger(v) && v > 0)) {
-      throw new StorageError('STORAGE_INVALID_ARGUMENT', `${key} must be a positive integer, got ${String(v)}`);
-    }
+  // The rules are metainfo's, which runs the hashing: threads 0 hashes on the calling thread.
+  if (options.threads !== undefined && !(Number.isSafeInteger(options.threads) && options.threads >= 0)) {
+    throw new StorageError('STORAGE_INVALID_ARGUMENT', `threads must be a whole number of at least 0, got ${String(options.threads)}`);
+  }
+  if (options.chunkSize !== undefined && !(Number.isFinite(options.chunkSize) && options.chunkSize > 0)) {
+    throw new StorageError('STORAGE_INVALID_ARGUMENT', `chunkSize must be a number of bytes above 0, got ${String(options.chunkSize)}`);
   }
   const subset = options.pieces ? [...new Set(options.pieces)] : undefined;
   for (const p of subset ?? []) {
