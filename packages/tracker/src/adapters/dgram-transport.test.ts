@@ -42,6 +42,15 @@ describe('createDgramTransport', () => {
     expect(asked).toEqual(['tracker.example']);
   });
 
+  it('sends to a name by its IPv4 address by default (localhost)', async () => {
+    const server = await echo('udp4', '127.0.0.1');
+    const t = createDgramTransport();
+    open.push(t);
+    const got = new Promise<string>((r) => t.onMessage((_p, a) => r(a)));
+    await t.send(Uint8Array.of(1), 'localhost', server.address().port);
+    expect(await got).toBe('127.0.0.1');
+  });
+
   it('rejects the send when the name does not resolve, and after close()', async () => {
     const t = createDgramTransport({ lookup: async () => { throw Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.invalid'), { code: 'ENOTFOUND' }); } });
     await expect(t.send(Uint8Array.of(1), 'nowhere.invalid', 6969)).rejects.toThrow('ENOTFOUND');

@@ -4,7 +4,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { UdpTransport } from '../client/udp-client.ts';
 
-/** Resolves a host name to one address and its family, as `dns.promises.lookup` does. */
+/** Resolves a host name to one address and its family. Default: its first IPv4 address, else its first IPv6 one. */
 export type HostLookup = (host: string) => Promise<{ address: string; family: number }>;
 
 /** Options of {@link createDgramTransport}. */
@@ -20,7 +20,11 @@ export interface DgramTransportOptions {
  * the request fails at once instead of retransmitting for hours.
  */
 export function createDgramTransport(options: DgramTransportOptions = {}): UdpTransport {
-  const lookup = options.lookup ?? ((host: string) => dnsLookup(host));
+  // IPv4 first, as the IPv4-only socket had it before; IPv6 for names that have no IPv4 address.
+  const lookup = options.lookup ?? (async (host: string) => {
+    const all = await dnsLookup(host, { all: true });
+    return all.find((a) => a.family === 4) ?? all[0]!;
+  });
   let handler: (packet: Uint8Array, from: string, fromPort?: number) => void = () => {};
   const sockets = new Map<'udp4' | 'udp6', Socket>();
   let closed = false;
