@@ -39,6 +39,41 @@ function expectInSync(index: number): void {
   expect(here.slice(start, start + body.length)).toEqual(body);
 }
 
+/**
+ * Runs the README's show.ts example with `arg` as its argument: what it printed, the exit status after
+ * it and the one before. The process's argv and exit code are restored after.
+ */
+function runShowExample(arg: string): { logged: unknown[][]; errors: unknown[][]; status: unknown; before: unknown } {
+  const logged: unknown[][] = [];
+  const errors: unknown[][] = [];
+  const console = { log: (...a: unknown[]) => void logged.push(a), error: (...a: unknown[]) => void errors.push(a) };
+  const argv = process.argv.splice(2, Infinity, arg);
+  const exitCode = process.exitCode;
+  try {
+    // ---- README.md, Example (verbatim, imports above) ----
+    const path = process.argv[2] ?? 'x.torrent';
+    try {
+      const t = parseTorrent(new Uint8Array(readFileSync(path)));
+      const data = t.files.filter((f) => !f.pad); // t.files and t.length include BEP 47 pad files
+      console.log(`${t.name} (${t.version}): ${data.reduce((n, f) => n + f.length, 0)} bytes in ${data.length} files`);
+      console.log(`${t.pieceCount} pieces of ${t.pieceLength} bytes`);
+      if (t.infoHash) console.log(`v1 info hash ${t.infoHash}`);
+      if (t.infoHashV2) console.log(`v2 info hash ${t.infoHashV2}`);
+      for (const f of data) console.log(`  ${sanitizePath(f.path).join('/')}  ${f.length}`);
+      console.log(formatMagnet(magnetFromTorrent(t)));
+    } catch (err) {
+      if (!(err instanceof MetainfoError)) throw err;
+      console.error(`not a valid torrent: ${err.code} (${err.message})`);
+      process.exitCode = 1;
+    }
+    // ---- end of example ----
+    return { logged, errors, status: process.exitCode, before: exitCode };
+  } finally {
+    process.argv.splice(2, Infinity, ...argv);
+    process.exitCode = exitCode ?? 0; // Bun keeps a 1 when `undefined` is assigned
+  }
+}
+
 function bytes(n: number, seed: number): Uint8Array {
   return Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
 }
@@ -97,34 +132,8 @@ describe('README', () => {
   }, 60_000);
 
   it('Example (show.ts): prints a torrent, its files without pad files, and its magnet link', () => {
-    const logged: unknown[][] = [];
-    const errors: unknown[][] = [];
-    const console = { log: (...a: unknown[]) => void logged.push(a), error: (...a: unknown[]) => void errors.push(a) };
-    const argv = process.argv.splice(2, Infinity, 'photos.torrent');
-    const exitCode = process.exitCode;
-    try {
-      // ---- README.md, Example (verbatim, imports above) ----
-      const path = process.argv[2] ?? 'x.torrent';
-      try {
-        const t = parseTorrent(new Uint8Array(readFileSync(path)));
-        const data = t.files.filter((f) => !f.pad); // t.files and t.length include BEP 47 pad files
-        console.log(`${t.name} (${t.version}): ${data.reduce((n, f) => n + f.length, 0)} bytes in ${data.length} files`);
-        console.log(`${t.pieceCount} pieces of ${t.pieceLength} bytes`);
-        if (t.infoHash) console.log(`v1 info hash ${t.infoHash}`);
-        if (t.infoHashV2) console.log(`v2 info hash ${t.infoHashV2}`);
-        for (const f of data) console.log(`  ${sanitizePath(f.path).join('/')}  ${f.length}`);
-        console.log(formatMagnet(magnetFromTorrent(t)));
-      } catch (err) {
-        if (!(err instanceof MetainfoError)) throw err;
-        console.error(`not a valid torrent: ${err.code} (${err.message})`);
-        process.exitCode = 1;
-      }
-      // ---- end of example ----
-      expect(process.exitCode).toBe(exitCode);
-    } finally {
-      process.argv.splice(2, Infinity, ...argv);
-      process.exitCode = exitCode ?? 0; // Bun keeps a 1 when `undefined` is assigned
-    }
+    const { logged, errors, status, before } = runShowExample('photos.torrent');
+    expect(status).toBe(before);
     const t = parseTorrent(new Uint8Array(readFileSync('photos.torrent')));
     expect(logged.map((l) => l.join(' '))).toEqual([
       'photos (hybrid): 107000 bytes in 3 files',
@@ -143,35 +152,7 @@ describe('README', () => {
   });
 
   it('Example (show.ts) on a file that is not a torrent: a MetainfoError code and exit status 1', () => {
-    const logged: unknown[][] = [];
-    const errors: unknown[][] = [];
-    const console = { log: (...a: unknown[]) => void logged.push(a), error: (...a: unknown[]) => void errors.push(a) };
-    const argv = process.argv.splice(2, Infinity, 'photos/a.jpg');
-    const exitCode = process.exitCode;
-    let status: number | string | null | undefined;
-    try {
-      // ---- README.md, Example (verbatim, imports above) ----
-      const path = process.argv[2] ?? 'x.torrent';
-      try {
-        const t = parseTorrent(new Uint8Array(readFileSync(path)));
-        const data = t.files.filter((f) => !f.pad); // t.files and t.length include BEP 47 pad files
-        console.log(`${t.name} (${t.version}): ${data.reduce((n, f) => n + f.length, 0)} bytes in ${data.length} files`);
-        console.log(`${t.pieceCount} pieces of ${t.pieceLength} bytes`);
-        if (t.infoHash) console.log(`v1 info hash ${t.infoHash}`);
-        if (t.infoHashV2) console.log(`v2 info hash ${t.infoHashV2}`);
-        for (const f of data) console.log(`  ${sanitizePath(f.path).join('/')}  ${f.length}`);
-        console.log(formatMagnet(magnetFromTorrent(t)));
-      } catch (err) {
-        if (!(err instanceof MetainfoError)) throw err;
-        console.error(`not a valid torrent: ${err.code} (${err.message})`);
-        process.exitCode = 1;
-      }
-      // ---- end of example ----
-      status = process.exitCode;
-    } finally {
-      process.argv.splice(2, Infinity, ...argv);
-      process.exitCode = exitCode ?? 0; // Bun keeps a 1 when `undefined` is assigned
-    }
+    const { logged, errors, status } = runShowExample('photos/a.jpg');
     expect(status).toBe(1);
     expect(logged).toEqual([]);
     expect(errors).toEqual([[expect.stringMatching(/^not a valid torrent: METAINFO_INVALID_BENCODE \(/)]]);

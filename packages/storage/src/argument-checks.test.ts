@@ -32,19 +32,25 @@ afterEach(() => {
 // Two pieces of 16 bytes.
 const layout = createLayout({ pieceLength: 16, files: [{ path: ['a'], length: 20 }] });
 
+/** A FileStore over `layout` that counts how often a file's path is looked up. */
+function countingStore(): { store: FileStore; examined: () => number } {
+  const store = new FileStore(layout, { root: dir });
+  let examined = 0;
+  const realPath = store.realPath.bind(store);
+  store.realPath = (file) => {
+    examined++;
+    return realPath(file);
+  };
+  return { store, examined: () => examined };
+}
+
 describe('verifyFiles refuses bad arguments up front', () => {
   it('a selection outside the torrent is STORAGE_PIECE_OUT_OF_RANGE, as with verify, before any file is looked at', async () => {
-    const store = new FileStore(layout, { root: dir });
-    let examined = 0;
-    const realPath = store.realPath.bind(store);
-    store.realPath = (file) => {
-      examined++;
-      return realPath(file);
-    };
+    const { store, examined } = countingStore();
     for (const pieces of [[9], [0, 2], [-1], [0.5], [Number.NaN]]) {
       expect(await codeOf(() => verifyFiles(layout, store, new Uint8Array(40), { pieces, threads: 1 }))).toBe('STORAGE_PIECE_OUT_OF_RANGE');
     }
-    expect(examined).toBe(0);
+    expect(examined()).toBe(0);
   });
   it('piece hashes of the wrong length, or an `into` of the wrong size, are STORAGE_INVALID_LAYOUT', async () => {
     const store = new FileStore(layout, { root: dir });
@@ -57,20 +63,14 @@ describe('verifyFiles refuses bad arguments up front', () => {
   });
   // threads: NaN hashed nothing and reported every piece missing; chunkSize: NaN was a RangeError.
   it('threads that are not whole numbers of at least 0, or a chunkSize that is not above 0, are STORAGE_INVALID_ARGUMENT, before any file is looked at', async () => {
-    const store = new FileStore(layout, { root: dir });
-    let examined = 0;
-    const realPath = store.realPath.bind(store);
-    store.realPath = (file) => {
-      examined++;
-      return realPath(file);
-    };
+    const { store, examined } = countingStore();
     for (const bad of [Number.NaN, -1, 1.5, Infinity, '2' as unknown as number]) {
       expect(await codeOf(() => verifyFiles(layout, store, new Uint8Array(40), { threads: bad }))).toBe('STORAGE_INVALID_ARGUMENT');
     }
     for (const bad of [Number.NaN, 0, -1, Infinity, '2' as unknown as number]) {
       expect(await codeOf(() => verifyFiles(layout, store, new Uint8Array(40), { threads: 1, chunkSize: bad }))).toBe('STORAGE_INVALID_ARGUMENT');
     }
-    expect(examined).toBe(0);
+    expect(examined()).toBe(0);
     // threads 0 hashes on the calling thread, as in metainfo: it is accepted and checks the pieces.
     const zero = await verifyFiles(layout, store, new Uint8Array(40), { threads: 0 });
     expect(zero.length).toBe(layout.pieceCount);

@@ -85,7 +85,8 @@ describe('HTTP announce client against a hostile tracker', () => {
     await client.close();
   });
 
-  it('reports an abort while the body arrives as TRACKER_ABORTED, not a timeout', async () => {
+  /** A client over undici whose `gotHeaders` settles once the first reply's headers have arrived. */
+  const clientSignallingHeaders = (): { client: AnnounceClient; gotHeaders: Promise<void> } => {
     const u = createUndiciFetch();
     let headers!: () => void;
     const gotHeaders = new Promise<void>((r) => { headers = r; });
@@ -93,6 +94,11 @@ describe('HTTP announce client against a hostile tracker', () => {
       fetch: async (url, init) => { const res = await u.fetch(url, init); headers(); return res; },
       httpTimeout: 60_000, onClose: u.close,
     });
+    return { client, gotHeaders };
+  };
+
+  it('reports an abort while the body arrives as TRACKER_ABORTED, not a timeout', async () => {
+    const { client, gotHeaders } = clientSignallingHeaders();
     const ac = new AbortController();
     const p = client.announce(hostile.url('/stall/announce'), params, ac.signal).catch((e: unknown) => e);
     await gotHeaders;
@@ -102,13 +108,7 @@ describe('HTTP announce client against a hostile tracker', () => {
   });
 
   it('stops walking the tiers once the signal is aborted', async () => {
-    const u = createUndiciFetch();
-    let headers!: () => void;
-    const gotHeaders = new Promise<void>((r) => { headers = r; });
-    const client = new AnnounceClient({
-      fetch: async (url, init) => { const res = await u.fetch(url, init); headers(); return res; },
-      httpTimeout: 60_000, onClose: u.close,
-    });
+    const { client, gotHeaders } = clientSignallingHeaders();
     const tiers = new AnnounceTiers([[hostile.url('/stall/announce')], [hostile.url('/ok/announce')]]);
     const before = hostile.requests.length;
     const ac = new AbortController();
