@@ -240,7 +240,6 @@ export class UdpTrackerClient {
       // Reply peers have the family of the socket the request went over.
       const fromIp = parseIp(from);
       const v6 = fromIp !== null && fromIp.length === 16 && !isV4Mapped(fromIp);
-      if (res.peers.length % (v6 ? 18 : 6) !== 0) throw new TrackerError('TRACKER_BAD_RESPONSE', 'peer list length does not fit the address family');
       return {
         interval: res.interval, complete: res.seeders, incomplete: res.leechers,
         peers: parseCompactPeers(res.peers, v6 ? 18 : 6, [], true),
