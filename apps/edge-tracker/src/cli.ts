@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatIp, parseIp, type SwarmStore, type TrackerOptions } from '@torrentkit/tracker';
 import { parseTrustedProxies } from './client-ip.ts';
+import { digitsInRange, HEX_HASH, isHexHash, isPasskey, PASSKEY } from './env-options.ts';
 import { startTrackerServer, type RunningTracker } from './server.ts';
 
 const HELP = `Usage: torrentkit-tracker [options]
@@ -52,17 +53,11 @@ function linesOf(flag: string, file: string, what: string, valid: (entry: string
   return out;
 }
 
-const HEX_HASH = 'an info hash (40 hex chars)';
-const isHexHash = (e: string) => /^[0-9a-fA-F]{40}$/.test(e);
-// The tracker refuses passkeys longer than 128 chars, so a longer one in the file could never be used.
-const PASSKEY = 'a passkey (at most 128 chars)';
-const isPasskey = (e: string) => e.length <= 128;
-
 function num(name: string, v: string | undefined, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
-  // Digits only: Number() reads '' as 0 (`--port "$UNSET"` would pick a random port) and takes '0x1f40'.
-  const n = /^[0-9]+$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
+  // '' is refused, not read as 0: `--port "$UNSET"` would pick a random port.
+  const n = digitsInRange(v, min, max);
+  if (Number.isNaN(n)) throw new Error(`--${name} must be an integer in ${min}..${max}, got ${JSON.stringify(v)}`);
   return n;
 }
 

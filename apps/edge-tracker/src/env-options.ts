@@ -38,11 +38,21 @@ function list(name: string, s: string, what: string, valid: (item: string) => bo
   return items;
 }
 
-const HEX_HASH = 'an info hash (40 hex chars)';
-const isHexHash = (e: string) => /^[0-9a-fA-F]{40}$/.test(e);
+// Entry checks shared with the CLI's list files (cli.ts).
+export const HEX_HASH = 'an info hash (40 hex chars)';
+export const isHexHash = (e: string) => /^[0-9a-fA-F]{40}$/.test(e);
 // The tracker refuses passkeys longer than 128 chars: a longer one could never be used.
-const PASSKEY = 'a passkey (at most 128 chars)';
-const isPasskey = (e: string) => e.length <= 128;
+export const PASSKEY = 'a passkey (at most 128 chars)';
+export const isPasskey = (e: string) => e.length <= 128;
+
+/**
+ * `s` as a whole number in min..max, or NaN. Digits only: Number() would also take '1.5e3', '0x10'
+ * and ' 60 ', and read '' as 0. Shared with the CLI's flags (cli.ts).
+ */
+export function digitsInRange(s: string, min: number, max: number): number {
+  const n = /^[0-9]+$/.test(s) ? Number(s) : NaN;
+  return Number.isInteger(n) && n >= min && n <= max ? n : NaN;
+}
 
 function positive(name: string, s: string | undefined): number | undefined {
   if (s === undefined || s === '') return undefined;
@@ -53,9 +63,8 @@ function positive(name: string, s: string | undefined): number | undefined {
 
 function integer(name: string, s: string | undefined, min: number, max: number): number | undefined {
   if (s === undefined || s === '') return undefined;
-  // Digits only: Number() would also take '1.5e3', '0x10' and ' 60 '.
-  const n = /^[0-9]+$/.test(s) ? Number(s) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(s)}`);
+  const n = digitsInRange(s, min, max);
+  if (Number.isNaN(n)) throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(s)}`);
   return n;
 }
 
